@@ -119,6 +119,8 @@ void trap_arm(void);
 void trap_disarm(void);
 /* Checks that exactly one trap was taken by `log` since trap_arm, with this cause and tval. */
 void check_trap(const char *what, volatile struct trap_log *log, uint64_t cause, uint64_t tval);
+/* Checks for one illegal instruction trap whose tval holds the instruction's own bits. */
+void check_illegal(const char *what, volatile struct trap_log *log);
 /* Checks that no trap was taken since trap_arm. */
 void check_no_trap(const char *what);
 

@@ -41,6 +41,18 @@ void check_trap(const char *what, volatile struct trap_log *log, uint64_t cause,
     }
 }
 
+static uint64_t instruction_bits(uint64_t epc)
+{
+    uint64_t low = *(volatile uint16_t *)epc;
+    return (low & 3) == 3 ? low | (uint64_t)*(volatile uint16_t *)(epc + 2) << 16 : low;
+}
+
+void check_illegal(const char *what, volatile struct trap_log *log)
+{
+    /* QEMU, like most hardware, puts the faulting instruction's bits in tval. */
+    check_trap(what, log, CAUSE_ILLEGAL, log->count == 1 ? instruction_bits(log->epc) : 0);
+}
+
 void check_no_trap(const char *what)
 {
     trap_disarm();
@@ -109,7 +121,9 @@ static void handle(const char *mode, struct trap_frame *f, volatile struct trap_
 void trap_handler_m(struct trap_frame *f)
 {
     if (f->cause < 12 && (f->cause & ~3ULL) == 8 && f->x[17] == RAISE_PRIV_MAGIC) {
+        /* MPIE is 1 after any mret; clearing it resumes M with interrupts off, as it began. */
         csr_set(mstatus, MSTATUS_MPP);
+        csr_clear(mstatus, MSTATUS_MPIE);
         f->epc += 4;
         return;
     }
@@ -120,6 +134,7 @@ void trap_handler_s(struct trap_frame *f)
 {
     if (f->cause == CAUSE_ECALL_U && f->x[17] == RAISE_PRIV_MAGIC) {
         csr_set(sstatus, MSTATUS_SPP);
+        csr_clear(sstatus, MSTATUS_SPIE);
         f->epc += 4;
         return;
     }
