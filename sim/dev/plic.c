@@ -9,6 +9,7 @@
 
 #define PLIC_PRIORITY_BASE  0x000000
 #define PLIC_PENDING_BASE   0x001000
+#define PLIC_PENDING_END    0x001080 /* room for 1024 sources; words past ours read as zero */
 #define PLIC_ENABLE_BASE    0x002000
 #define PLIC_ENABLE_STRIDE  0x80
 #define PLIC_CONTEXT_BASE   0x200000
@@ -143,11 +144,14 @@ static bool plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
     if (size != 4 || (offset & 3))
         return false;
     *value = 0;
-    if (offset < PLIC_PRIORITY_BASE + 4 * PLIC_SOURCES) {
-        *value = p->priority[offset / 4];
+    /* Registers of sources this PLIC does not have read as zero and ignore writes, as the
+     * reserved ones do on SiFive parts: software sized for a larger PLIC keeps working. */
+    if (offset < PLIC_PENDING_BASE) {
+        if (offset / 4 < PLIC_SOURCES)
+            *value = p->priority[offset / 4];
         return true;
     }
-    if (offset >= PLIC_PENDING_BASE && offset < PLIC_PENDING_BASE + 4 * PLIC_WORDS) {
+    if (offset >= PLIC_PENDING_BASE && offset < PLIC_PENDING_END) {
         unsigned word = (offset - PLIC_PENDING_BASE) / 4;
         uint32_t bits = 0;
         for (unsigned b = 0; b < 32 && word * 32 + b < PLIC_SOURCES; b++)
@@ -181,14 +185,16 @@ static bool plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     struct plic *p = opaque;
     if (size != 4 || (offset & 3))
         return false;
-    if (offset < PLIC_PRIORITY_BASE + 4 * PLIC_SOURCES) {
+    if (offset < PLIC_PENDING_BASE) {
         unsigned source = offset / 4;
-        if (source != 0) /* source 0 means "no interrupt" and has no priority */
+        /* source 0 means "no interrupt" and has no priority */
+        if (source != 0 && source < PLIC_SOURCES) {
             p->priority[source] = plic_clamp_priority(value);
-        plic_update(p);
+            plic_update(p);
+        }
         return true;
     }
-    if (offset >= PLIC_PENDING_BASE && offset < PLIC_PENDING_BASE + 4 * PLIC_WORDS)
+    if (offset >= PLIC_PENDING_BASE && offset < PLIC_PENDING_END)
         return true; /* pending bits are read-only: only the gateways set them */
     if (offset >= PLIC_ENABLE_BASE &&
         offset < PLIC_ENABLE_BASE + (uint64_t)PLIC_ENABLE_STRIDE * p->ncontexts) {

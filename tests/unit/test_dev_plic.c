@@ -198,6 +198,17 @@ Test(plic, only_aligned_32bit_accesses_and_existing_contexts)
     cr_expect_not(dev.read(dev.opaque, THRESHOLD(0) + 8, 4, &v));
 }
 
+Test(plic, registers_of_missing_sources_read_zero_and_ignore_writes)
+{
+    wr(PRIORITY(MEMMAP_PLIC_NUM_SOURCES), 7);
+    cr_expect_eq(rd(PRIORITY(MEMMAP_PLIC_NUM_SOURCES)), 0);
+    wr(PRIORITY(1023), 7);
+    cr_expect_eq(rd(PRIORITY(1023)), 0);
+    cr_expect_eq(rd(PENDING(31)), 0);
+    wr(ENABLE(CTX_M(0), 31), 0xffffffff);
+    cr_expect_eq(rd(ENABLE(CTX_M(0), 31)), 0);
+}
+
 Test(plic, out_of_range_sources_are_ignored)
 {
     plic_set_source(plic, 0, true);
