@@ -11,6 +11,10 @@ _start:
     la t0, __strap_stack_top
     csrw sscratch, t0
     csrw mie, zero
+    /* mtimecmp resets to 0 on QEMU, which leaves MTIP pending: push it to the far future. */
+    li t0, 0x2004000
+    li t1, -1
+    sd t1, 0(t0)
     csrw mstatus, zero
     /* With PMP implemented and no entry matching, S and U may touch nothing (priv spec 3.7.1).
      * One NAPOT entry over the whole address space gives them everything, as OpenSBI does. */
