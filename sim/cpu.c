@@ -1,0 +1,104 @@
+/* The hart's outer loop: interrupts and timers at block boundaries, block lookup, WFI. */
+#include "cpu.h"
+
+#include <stdlib.h>
+
+#include "block.h"
+#include "interp.h"
+#include "machine.h"
+#include "mmu.h"
+
+void hart_init(struct hart *h, struct machine *m, unsigned hartid)
+{
+    memset(h, 0, sizeof *h);
+    h->machine = m;
+    h->hartid = hartid;
+    h->next_asid_tag = 1;
+}
+
+void hart_reset(struct hart *h, uint64_t pc)
+{
+    memset(h->x, 0, sizeof h->x);
+    memset(&h->csr, 0, sizeof h->csr);
+    h->pc = pc;
+    h->priv = PRIV_M;
+    /* RV64 with A, C, I, M, S, U. MXL = 2 (64-bit); UXL = SXL = 2. */
+    h->csr.misa = (2ULL << 62) | (1u << 0) | (1u << 2) | (1u << 8) | (1u << 12) | (1u << 18) |
+                  (1u << 20);
+    h->csr.mstatus = (2ULL << 32) | (2ULL << 34);
+    h->reservation_valid = false;
+    h->wfi = false;
+    h->irq_check = true;
+    tlb_flush_all(h);
+    hart_update_mode(h);
+}
+
+void hart_set_mip(struct hart *h, uint64_t mask, bool level)
+{
+    if (level)
+        h->mip_hw |= mask;
+    else
+        h->mip_hw &= ~mask;
+    h->irq_check = true;
+}
+
+static void take_pending_interrupt(struct hart *h)
+{
+    int irq = hart_pending_irq(h);
+    if (irq >= 0) {
+        hart_trap(h, (1ULL << 63) | (unsigned)irq, 0);
+        h->irq_check = true; /* another one may be pending behind it */
+    }
+    h->irq_check = irq >= 0;
+}
+
+/* Wake from WFI when any interrupt is pending and enabled in mie, whatever the global
+ * enables say (privileged spec §3.3.3); otherwise skip simulated time to the next event. */
+static void wait_for_interrupt(struct hart *h)
+{
+    struct machine *m = h->machine;
+    if ((h->csr.mip | h->mip_hw) & h->csr.mie) {
+        h->wfi = false;
+        return;
+    }
+    if (h->next_event > h->cycle)
+        h->cycle = h->next_event;
+    machine_events(m);
+}
+
+void hart_run(struct hart *h, uint64_t max_cycles)
+{
+    struct machine *m = h->machine;
+    struct {
+        struct block b;
+        struct insn room[2];
+    } scratch;
+    uint64_t stop = h->cycle + max_cycles;
+    void (*run_block)(struct hart *, const struct block *) =
+        h->timing ? run_block_timed : run_block_fast;
+
+    while (!m->exit.requested && h->cycle < stop) {
+        if (h->cycle >= h->next_event)
+            machine_events(m);
+        if (h->irq_check)
+            take_pending_interrupt(h);
+        if (h->wfi) {
+            wait_for_interrupt(h);
+            continue;
+        }
+        uint64_t pa;
+        if (!mmu_fetch_pa(h, h->pc, &pa)) {
+            hart_trap(h, h->exc_cause, h->exc_tval);
+            continue;
+        }
+        struct block *b = block_lookup(h->blocks, pa);
+        if (!b) {
+            b = block_translate(h, h->pc, pa, &scratch.b);
+            if (!b) {
+                hart_trap(h, h->exc_cause, h->exc_tval);
+                continue;
+            }
+        }
+        run_block(h, b);
+    }
+}

@@ -1,0 +1,131 @@
+/* A RISC-V RV64IMAC hart: architectural state, the software TLB and the decoded-block cache.
+ *
+ * The interpreter (sim/interp.c) runs decoded basic blocks; loads and stores go through a
+ * software TLB whose hit is a compare and an add; interrupts are taken at block boundaries.
+ * Everything slow (page walks, devices, traps, CSRs) lives in the other files of sim/. */
+#ifndef SIM_CPU_H
+#define SIM_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "riscv.h"
+
+struct machine;
+struct block;
+struct timing;
+
+#define TLB_SETS 256
+#define TLB_MODES 4 /* indexed by privilege: U, S, (unused), M */
+
+/* One soft-TLB entry: `tag` is the virtual page with an ASID tag in the page-offset bits (so a
+ * hit is one compare); host = va + addend for RAM. */
+struct tlb_entry {
+    uint64_t tag;
+    uintptr_t addend;   /* host pointer - guest virtual address */
+    uint64_t pa_page;   /* guest physical page, for the block cache and the cycle model */
+};
+
+#define TLB_EMPTY_TAG 0xfffULL /* never a valid tag: ASID tags are below TLB_ASID_TAGS */
+#define TLB_ASID_TAGS 2048      /* tag 0 = untranslated (M-mode or satp bare) */
+
+struct tlb {
+    struct tlb_entry read[TLB_SETS];
+    struct tlb_entry write[TLB_SETS];
+    struct tlb_entry exec[TLB_SETS];
+};
+
+struct csrs {
+    uint64_t mstatus;
+    uint64_t misa;
+    uint64_t medeleg, mideleg;
+    uint64_t mie, mip;
+    uint64_t mtvec, stvec;
+    uint64_t mscratch, sscratch;
+    uint64_t mepc, sepc;
+    uint64_t mcause, scause;
+    uint64_t mtval, stval;
+    uint64_t satp;
+    uint32_t mcounteren, scounteren, mcountinhibit;
+    uint64_t menvcfg, senvcfg;
+    uint8_t pmpcfg[16];
+    uint64_t pmpaddr[16];
+};
+
+struct hart {
+    uint64_t x[33]; /* x[32] is the sink that writes to x0 are decoded into */
+    uint64_t pc;
+    unsigned priv;
+    unsigned hartid;
+
+    /* Retired instructions and cycles. With the cycle model off, cycles == instret. */
+    uint64_t instret;
+    uint64_t cycle;
+    uint64_t minstret_offset, mcycle_offset; /* software writes to minstret/mcycle */
+
+    struct csrs csr;
+
+    /* Interrupt lines driven by devices (MEIP, MTIP, MSIP, and SEIP from the PLIC), kept apart
+     * from the software-writable bits in csr.mip; mip reads as the OR of the two. */
+    uint64_t mip_hw;
+
+    /* LR/SC reservation, as QEMU keeps it: the virtual address and the value loaded; an SC
+     * succeeds when the address matches and memory still holds that value. */
+    uint64_t reservation_va;
+    uint64_t reservation_val;
+    bool reservation_valid;
+
+    /* The exception a slow path raised, for the interpreter to take. */
+    uint64_t exc_cause, exc_tval;
+
+    /* Derived translation context, recomputed whenever priv, mstatus or satp change. */
+    unsigned data_mode;    /* effective privilege for loads/stores (MPRV) */
+    uint64_t data_asid;    /* ASID tag of data accesses (0 when untranslated) */
+    uint64_t fetch_asid;   /* ASID tag of instruction fetches */
+    struct tlb tlb[TLB_MODES];
+    /* ASIDs (16 bits architecturally) map to small tags that fit in a TLB tag's page-offset
+     * bits, so a TLB hit stays one compare while several address spaces share the TLB. */
+    uint16_t asid_tag[1u << 16];
+    uint16_t tag_asid[TLB_ASID_TAGS];
+    unsigned next_asid_tag;
+
+    /* Set when something that could make an interrupt pending changed. */
+    bool irq_check;
+    /* The next cycle at which the machine must look at timers and I/O. */
+    uint64_t next_event;
+
+    bool wfi; /* stopped in WFI until an interrupt is pending */
+
+    struct machine *machine;
+    struct block_cache *blocks;
+    struct timing *timing; /* NULL when the cycle model is off */
+
+    /* Statistics the cycle model does not count itself. */
+    uint64_t trap_count[64];
+    uint64_t irq_count[16];
+};
+
+/* ---- sim/cpu.c ---- */
+void hart_init(struct hart *h, struct machine *m, unsigned hartid);
+void hart_reset(struct hart *h, uint64_t pc);
+/* Run until `max_cycles` have passed or the machine asks to stop. */
+void hart_run(struct hart *h, uint64_t max_cycles);
+/* Device-side wire to mip (an irq_sink callback target). */
+void hart_set_mip(struct hart *h, uint64_t mask, bool level);
+
+/* ---- sim/trap.c ---- */
+void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);
+/* The highest-priority pending and enabled interrupt, or -1. */
+int hart_pending_irq(const struct hart *h);
+void hart_mret(struct hart *h);
+void hart_sret(struct hart *h);
+
+/* ---- sim/csr.c ---- */
+/* Returns false when the access is illegal (the caller raises illegal-instruction). */
+bool csr_read(struct hart *h, unsigned csrno, uint64_t *val);
+bool csr_write(struct hart *h, unsigned csrno, uint64_t val);
+/* Recompute data_mode and ASID tags after priv/mstatus/satp changed. */
+void hart_update_mode(struct hart *h);
+
+#endif

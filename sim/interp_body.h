@@ -1,0 +1,272 @@
+/* The body of the block interpreter, included by sim/interp.c once per cycle-model setting
+ * (TIMED = 0: functional; TIMED = 1: every instruction also charges the cycle model), so the
+ * functional loop carries no test for the model. */
+#if TIMED
+#define RUN_BLOCK run_block_timed
+#else
+#define RUN_BLOCK run_block_fast
+#endif
+
+void RUN_BLOCK(struct hart *h, const struct block *b)
+{
+    static const void *const labels[OP_COUNT] = {
+#define INSN_LABEL(name, ends) [OP_##name] = &&L_##name,
+        INSN_OPS(INSN_LABEL)
+#undef INSN_LABEL
+    };
+    uint64_t *const x = h->x;
+    const uint64_t pc0 = h->pc;
+    const struct insn *in = b->insns;
+    const struct insn *first = in;
+    uint64_t v;
+
+#define PC (pc0 + in->off)
+#define RD x[in->rd]
+#define RS1 x[in->rs1]
+#define RS2 x[in->rs2]
+#define IMM ((int64_t)in->imm)
+#define DISPATCH() goto *labels[in->op]
+#define NEXT()                                                                                     \
+    do {                                                                                           \
+        in++;                                                                                      \
+        DISPATCH();                                                                                \
+    } while (0)
+/* Leave the block after this instruction retired, with h->pc already set. */
+#define RETIRE_AND_LEAVE()                                                                         \
+    do {                                                                                           \
+        uint64_t n_ = (uint64_t)(in - first) + 1;                                                  \
+        h->instret += n_;                                                                          \
+        h->cycle += n_;                                                                            \
+        return;                                                                                    \
+    } while (0)
+#define JUMP(target)                                                                               \
+    do {                                                                                           \
+        h->pc = (target);                                                                          \
+        RETIRE_AND_LEAVE();                                                                        \
+    } while (0)
+#define BRANCH(cond) JUMP((cond) ? PC + IMM : PC + in->len)
+#define LOAD(fn, conv)                                                                             \
+    do {                                                                                           \
+        if (!fn(h, RS1 + IMM, &v))                                                                 \
+            goto exception;                                                                        \
+        RD = (conv);                                                                               \
+        NEXT();                                                                                    \
+    } while (0)
+#define STORE(fn)                                                                                  \
+    do {                                                                                           \
+        if (!fn(h, RS1 + IMM, RS2))                                                                \
+            goto exception;                                                                        \
+        NEXT();                                                                                    \
+    } while (0)
+/* Instructions that read counters or change state see an exact instret. */
+#define SYNC_COUNTERS()                                                                            \
+    do {                                                                                           \
+        uint64_t n_ = (uint64_t)(in - first);                                                      \
+        h->instret += n_;                                                                          \
+        h->cycle += n_;                                                                            \
+        first = in;                                                                                \
+    } while (0)
+
+    DISPATCH();
+
+L_NOP:
+L_FENCE:
+    NEXT();
+L_LUI: RD = (uint64_t)IMM; NEXT();
+L_AUIPC: RD = PC + (uint64_t)IMM; NEXT();
+L_JAL: {
+    uint64_t target = PC + (uint64_t)IMM;
+    RD = PC + in->len;
+    JUMP(target);
+}
+L_JALR: {
+    uint64_t target = (RS1 + (uint64_t)IMM) & ~1ULL;
+    RD = PC + in->len;
+    JUMP(target);
+}
+L_BEQ: BRANCH(RS1 == RS2);
+L_BNE: BRANCH(RS1 != RS2);
+L_BLT: BRANCH((int64_t)RS1 < (int64_t)RS2);
+L_BGE: BRANCH((int64_t)RS1 >= (int64_t)RS2);
+L_BLTU: BRANCH(RS1 < RS2);
+L_BGEU: BRANCH(RS1 >= RS2);
+
+L_LB: LOAD(mem_load8, (uint64_t)(int64_t)(int8_t)v);
+L_LH: LOAD(mem_load16, (uint64_t)(int64_t)(int16_t)v);
+L_LW: LOAD(mem_load32, (uint64_t)(int64_t)(int32_t)v);
+L_LD: LOAD(mem_load64, v);
+L_LBU: LOAD(mem_load8, v);
+L_LHU: LOAD(mem_load16, v);
+L_LWU: LOAD(mem_load32, v);
+L_SB: STORE(mem_store8);
+L_SH: STORE(mem_store16);
+L_SW: STORE(mem_store32);
+L_SD: STORE(mem_store64);
+
+L_ADDI: RD = RS1 + (uint64_t)IMM; NEXT();
+L_SLTI: RD = (int64_t)RS1 < IMM; NEXT();
+L_SLTIU: RD = RS1 < (uint64_t)IMM; NEXT();
+L_XORI: RD = RS1 ^ (uint64_t)IMM; NEXT();
+L_ORI: RD = RS1 | (uint64_t)IMM; NEXT();
+L_ANDI: RD = RS1 & (uint64_t)IMM; NEXT();
+L_SLLI: RD = RS1 << IMM; NEXT();
+L_SRLI: RD = RS1 >> IMM; NEXT();
+L_SRAI: RD = (uint64_t)((int64_t)RS1 >> IMM); NEXT();
+L_ADD: RD = RS1 + RS2; NEXT();
+L_SUB: RD = RS1 - RS2; NEXT();
+L_SLL: RD = RS1 << (RS2 & 63); NEXT();
+L_SLT: RD = (int64_t)RS1 < (int64_t)RS2; NEXT();
+L_SLTU: RD = RS1 < RS2; NEXT();
+L_XOR: RD = RS1 ^ RS2; NEXT();
+L_SRL: RD = RS1 >> (RS2 & 63); NEXT();
+L_SRA: RD = (uint64_t)((int64_t)RS1 >> (RS2 & 63)); NEXT();
+L_OR: RD = RS1 | RS2; NEXT();
+L_AND: RD = RS1 & RS2; NEXT();
+
+#define W(e) ((uint64_t)(int64_t)(int32_t)(e))
+L_ADDIW: RD = W((uint32_t)RS1 + (uint32_t)IMM); NEXT();
+L_SLLIW: RD = W((uint32_t)RS1 << IMM); NEXT();
+L_SRLIW: RD = W((uint32_t)RS1 >> IMM); NEXT();
+L_SRAIW: RD = W((int32_t)RS1 >> IMM); NEXT();
+L_ADDW: RD = W((uint32_t)RS1 + (uint32_t)RS2); NEXT();
+L_SUBW: RD = W((uint32_t)RS1 - (uint32_t)RS2); NEXT();
+L_SLLW: RD = W((uint32_t)RS1 << (RS2 & 31)); NEXT();
+L_SRLW: RD = W((uint32_t)RS1 >> (RS2 & 31)); NEXT();
+L_SRAW: RD = W((int32_t)RS1 >> (RS2 & 31)); NEXT();
+
+L_MUL: RD = RS1 * RS2; NEXT();
+L_MULH: RD = (uint64_t)mulh64((int64_t)RS1, (int64_t)RS2); NEXT();
+L_MULHSU: RD = (uint64_t)mulhsu64((int64_t)RS1, RS2); NEXT();
+L_MULHU: RD = mulhu64(RS1, RS2); NEXT();
+L_DIV: {
+    int64_t a = (int64_t)RS1, d = (int64_t)RS2;
+    RD = d == 0 ? UINT64_MAX : (a == INT64_MIN && d == -1) ? (uint64_t)a : (uint64_t)(a / d);
+    NEXT();
+}
+L_DIVU: RD = RS2 == 0 ? UINT64_MAX : RS1 / RS2; NEXT();
+L_REM: {
+    int64_t a = (int64_t)RS1, d = (int64_t)RS2;
+    RD = d == 0 ? (uint64_t)a : (a == INT64_MIN && d == -1) ? 0 : (uint64_t)(a % d);
+    NEXT();
+}
+L_REMU: RD = RS2 == 0 ? RS1 : RS1 % RS2; NEXT();
+L_MULW: RD = W((uint32_t)RS1 * (uint32_t)RS2); NEXT();
+L_DIVW: {
+    int32_t a = (int32_t)RS1, d = (int32_t)RS2;
+    RD = d == 0 ? UINT64_MAX : (a == INT32_MIN && d == -1) ? W(a) : W(a / d);
+    NEXT();
+}
+L_DIVUW: {
+    uint32_t a = (uint32_t)RS1, d = (uint32_t)RS2;
+    RD = d == 0 ? UINT64_MAX : W(a / d);
+    NEXT();
+}
+L_REMW: {
+    int32_t a = (int32_t)RS1, d = (int32_t)RS2;
+    RD = d == 0 ? W(a) : (a == INT32_MIN && d == -1) ? 0 : W(a % d);
+    NEXT();
+}
+L_REMUW: {
+    uint32_t a = (uint32_t)RS1, d = (uint32_t)RS2;
+    RD = d == 0 ? W(a) : W(a % d);
+    NEXT();
+}
+#undef W
+
+L_LR_W:
+    if (!do_lr(h, RS1, 4, &v))
+        goto exception;
+    RD = v;
+    NEXT();
+L_LR_D:
+    if (!do_lr(h, RS1, 8, &v))
+        goto exception;
+    RD = v;
+    NEXT();
+L_SC_W:
+    if (!do_sc(h, RS1, 4, RS2, &v))
+        goto exception;
+    RD = v;
+    NEXT();
+L_SC_D:
+    if (!do_sc(h, RS1, 8, RS2, &v))
+        goto exception;
+    RD = v;
+    NEXT();
+L_AMOSWAP_W: L_AMOADD_W: L_AMOXOR_W: L_AMOAND_W: L_AMOOR_W:
+L_AMOMIN_W: L_AMOMAX_W: L_AMOMINU_W: L_AMOMAXU_W:
+L_AMOSWAP_D: L_AMOADD_D: L_AMOXOR_D: L_AMOAND_D: L_AMOOR_D:
+L_AMOMIN_D: L_AMOMAX_D: L_AMOMINU_D: L_AMOMAXU_D:
+    if (!do_amo(h, in->op, RS1, RS2, &v))
+        goto exception;
+    RD = v;
+    NEXT();
+
+L_CSRRW: L_CSRRS: L_CSRRC:
+    SYNC_COUNTERS();
+    if (!do_csr(h, in, RS1, &v))
+        goto exception;
+    RD = v;
+    JUMP(PC + in->len);
+L_CSRRWI: L_CSRRSI: L_CSRRCI:
+    SYNC_COUNTERS();
+    if (!do_csr(h, in, in->rs1, &v))
+        goto exception;
+    RD = v;
+    JUMP(PC + in->len);
+
+L_ECALL:
+    h->exc_cause = CAUSE_ECALL_U + h->priv;
+    h->exc_tval = 0;
+    goto exception;
+L_EBREAK:
+    h->exc_cause = CAUSE_BREAKPOINT;
+    h->exc_tval = PC; /* QEMU reports the breakpoint's address */
+    goto exception;
+L_MRET: L_SRET: L_WFI: L_SFENCE_VMA: L_FENCE_I:
+    SYNC_COUNTERS();
+    h->pc = PC;
+    if (!do_system(h, in))
+        goto exception;
+    RETIRE_AND_LEAVE();
+L_XCALL: L_XRET: L_SWAPSEG:
+    SYNC_COUNTERS();
+    h->pc = PC;
+    if (!xpc_execute(h, in))
+        goto exception;
+    RETIRE_AND_LEAVE();
+L_ILLEGAL:
+    h->exc_cause = CAUSE_ILLEGAL_INSN;
+    h->exc_tval = (uint32_t)in->imm;
+    goto exception;
+L_END: {
+    uint64_t n_ = (uint64_t)(in - first);
+    h->instret += n_;
+    h->cycle += n_;
+    h->pc = PC;
+    return;
+}
+
+exception: {
+    uint64_t n_ = (uint64_t)(in - first);
+    h->instret += n_;
+    h->cycle += n_;
+    h->pc = PC;
+    hart_trap(h, h->exc_cause, h->exc_tval);
+    return;
+}
+#undef PC
+#undef RD
+#undef RS1
+#undef RS2
+#undef IMM
+#undef DISPATCH
+#undef NEXT
+#undef RETIRE_AND_LEAVE
+#undef JUMP
+#undef BRANCH
+#undef LOAD
+#undef STORE
+#undef SYNC_COUNTERS
+}
+#undef RUN_BLOCK

@@ -1,0 +1,321 @@
+/* The virt machine: RAM, devices, the device tree, images placed where QEMU places them, and
+ * the events (timers, console input) that the hart's loop hands over at block boundaries. */
+#include "machine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "block.h"
+#include "fdt.h"
+#include "loader.h"
+#include "mmu.h"
+#include "xpc/memmap.h"
+
+#define FDT_MAX_SIZE (64 * 1024)
+/* How often (in cycles) the console is polled for input when nothing else is due. */
+#define POLL_INTERVAL_CYCLES 1000000ULL
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void irq_to_hart(void *opaque, unsigned hart, uint64_t mask, bool level)
+{
+    struct machine *m = opaque;
+    if (hart == 0)
+        hart_set_mip(&m->hart, mask, level);
+}
+
+static uint64_t clock_mtime(void *opaque)
+{
+    struct machine *m = opaque;
+    return m->hart.cycle / m->cycles_per_tick;
+}
+
+uint64_t machine_mtime(struct machine *m)
+{
+    uint64_t now = 0;
+    const struct device clint = clint_device(m->clint);
+    clint.read(clint.opaque, 0xbff8, 8, &now);
+    return now;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+
+static int load_file_raw(const char *path, void **data, size_t *size, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    size_t r;
+    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            uint8_t *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return fail(err, errlen, "%s: out of memory", path);
+    *data = buf;
+    *size = n;
+    return 0;
+}
+
+/* Build (or load) the device tree and return its guest address, QEMU's way: just below the
+ * end of RAM (or 3 GiB), aligned down to 2 MiB. */
+static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64_t initrd_start,
+                     uint64_t initrd_end, uint64_t *fdt_addr, char *err, size_t errlen)
+{
+    void *blob = NULL;
+    size_t size = 0;
+    if (cfg->dtb_in) {
+        if (load_file_raw(cfg->dtb_in, &blob, &size, err, errlen))
+            return -1;
+        if (size < 40 || fdt_check_header(blob) != 0 || fdt_totalsize(blob) > size) {
+            free(blob);
+            return fail(err, errlen, "%s: not a valid device tree blob", cfg->dtb_in);
+        }
+        size = fdt_totalsize(blob);
+    } else {
+        blob = calloc(1, FDT_MAX_SIZE);
+        if (!blob)
+            return fail(err, errlen, "out of memory");
+        struct fdt_config fc = {
+            .nharts = 1,
+            .ram_base = m->ram_base,
+            .ram_size = m->ram_size,
+            .isa = cfg->xpc ? "rv64imac_zicsr_zifencei_xxpc" : "rv64imac_zicsr_zifencei",
+            .mmu_type = "riscv,sv48",
+            .bootargs = cfg->append,
+            .initrd_start = initrd_start,
+            .initrd_end = initrd_end,
+        };
+        int r = fdt_build(&fc, blob, FDT_MAX_SIZE, err, errlen);
+        if (r < 0) {
+            free(blob);
+            return -1;
+        }
+        size = (size_t)r;
+    }
+    if (cfg->dtb_out) {
+        FILE *f = fopen(cfg->dtb_out, "wb");
+        bool ok = f && fwrite(blob, 1, size, f) == size;
+        if (f)
+            ok = fclose(f) == 0 && ok;
+        free(blob);
+        if (!ok)
+            return fail(err, errlen, "cannot write %s: %s", cfg->dtb_out, strerror(errno));
+        return 0;
+    }
+    uint64_t dram_end = m->ram_base + m->ram_size;
+    uint64_t limit = 3072ULL << 20;
+    uint64_t top = m->ram_base < limit ? (dram_end < limit ? dram_end : limit) : dram_end;
+    if (size > m->ram_size) {
+        free(blob);
+        return fail(err, errlen, "device tree does not fit in RAM");
+    }
+    *fdt_addr = (top - size) & ~((2ULL << 20) - 1);
+    if (*fdt_addr < m->ram_base)
+        *fdt_addr = m->ram_base;
+    memcpy(m->ram + (*fdt_addr - m->ram_base), blob, size);
+    free(blob);
+    return 0;
+}
+
+int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    m->ram_base = MEMMAP_DRAM_BASE;
+    m->ram_size = cfg->ram_size;
+    m->cycles_per_tick = cfg->core_hz / MEMMAP_TIMEBASE_HZ;
+    if (m->cycles_per_tick == 0)
+        m->cycles_per_tick = 1;
+    if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) || (m->ram_size & 0xfff))
+        return fail(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
+    m->ram = calloc(1, m->ram_size);
+    m->code_page = calloc(1, m->ram_size >> 12);
+    if (!m->ram || !m->code_page)
+        return fail(err, errlen, "cannot allocate %llu bytes of guest RAM",
+                    (unsigned long long)m->ram_size);
+    m->tohost_page = UINT64_MAX;
+
+    hart_init(&m->hart, m, 0);
+    m->hart.blocks = block_cache_create(32u << 20, 16);
+    if (!m->hart.blocks)
+        return fail(err, errlen, "out of memory");
+
+    struct irq_sink sink = {.opaque = m, .set = irq_to_hart};
+    m->clint = clint_create(1, sink, (struct clock_source){.opaque = m, .mtime = clock_mtime});
+    m->plic = plic_create(1, sink);
+    m->uart = uart_create(m->plic, MEMMAP_UART0_IRQ, cfg->dtb_out ? -1 : STDIN_FILENO,
+                          STDOUT_FILENO, &m->exit);
+    if (!m->clint || !m->plic || !m->uart)
+        return fail(err, errlen, "out of memory");
+    machine_add_device(m, finisher_device(&m->exit));
+    machine_add_device(m, clint_device(m->clint));
+    machine_add_device(m, plic_device(m->plic));
+    machine_add_device(m, uart_device(m->uart));
+
+    /* Images, placed as QEMU 7.2's virt machine places them. */
+    struct guest_ram ram = {.host = m->ram, .base = m->ram_base, .size = m->ram_size};
+    struct image_info fw = {0}, kern = {0};
+    bool have_fw = cfg->bios && strcmp(cfg->bios, "none") != 0;
+    uint64_t firmware_end = m->ram_base, start_addr = m->ram_base;
+    if (have_fw) {
+        if (load_image(&ram, cfg->bios, m->ram_base, &fw, err, errlen))
+            return -1;
+        firmware_end = fw.high;
+        start_addr = fw.is_elf ? fw.entry : m->ram_base;
+    }
+    uint64_t kernel_entry = 0, initrd_start = 0, initrd_end = 0;
+    if (cfg->kernel) {
+        uint64_t kernel_base = align_up(firmware_end, 2ULL << 20);
+        if (load_image(&ram, cfg->kernel, kernel_base, &kern, err, errlen))
+            return -1;
+        kernel_entry = kern.entry;
+        if (!have_fw)
+            start_addr = kernel_entry;
+    }
+    if (cfg->initrd) {
+        if (!cfg->kernel)
+            return fail(err, errlen, "-initrd needs -kernel");
+        uint64_t off = m->ram_size / 2 < (128ULL << 20) ? m->ram_size / 2 : 128ULL << 20;
+        struct image_info rd;
+        initrd_start = kernel_entry + off;
+        if (load_image(&ram, cfg->initrd, initrd_start, &rd, err, errlen))
+            return -1;
+        if (rd.is_elf)
+            return fail(err, errlen, "%s: an initrd must be a raw image", cfg->initrd);
+        initrd_end = rd.high;
+    }
+    uint64_t fdt_addr = 0;
+    if (place_fdt(m, cfg, initrd_start, initrd_end, &fdt_addr, err, errlen))
+        return -1;
+
+    m->bootrom = bootrom_create(start_addr, fdt_addr, kernel_entry, PRIV_S, 0);
+    if (!m->bootrom)
+        return fail(err, errlen, "out of memory");
+    machine_add_device(m, bootrom_device(m->bootrom));
+
+    /* Spike's convention: a program with a `tohost` symbol talks HTIF. */
+    const struct image_info *htif_img = fw.tohost ? &fw : kern.tohost ? &kern : NULL;
+    if (htif_img) {
+        m->htif = htif_create(m->ram, m->ram_base, m->ram_size, htif_img->tohost,
+                              htif_img->fromhost, STDOUT_FILENO, &m->exit);
+        if (!m->htif)
+            return fail(err, errlen, "out of memory");
+        m->tohost_page = htif_img->tohost & ~0xfffULL;
+    }
+
+    hart_reset(&m->hart, MEMMAP_BOOTROM_BASE);
+    return 0;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (m->htif)
+        htif_destroy(m->htif);
+    if (m->bootrom)
+        bootrom_destroy(m->bootrom);
+    if (m->uart)
+        uart_destroy(m->uart);
+    if (m->plic)
+        plic_destroy(m->plic);
+    if (m->clint)
+        clint_destroy(m->clint);
+    block_cache_destroy(m->hart.blocks);
+    free(m->code_page);
+    free(m->ram);
+}
+
+void machine_store_hook(struct machine *m, uint64_t pa)
+{
+    uint64_t off = pa - m->ram_base;
+    if (off < m->ram_size && m->code_page[off >> 12]) {
+        /* Self-modifying (or reloaded) code: drop every decoded block. */
+        block_cache_flush(m->hart.blocks);
+        memset(m->code_page, 0, m->ram_size >> 12);
+    }
+    if ((pa & ~0xfffULL) == m->tohost_page && m->htif)
+        htif_poll(m->htif);
+}
+
+/* Block on console input when the hart waits for an interrupt that only input can bring. */
+static void idle_until_input(struct machine *m)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    int r = poll(&p, 1, -1), avail = 0;
+    /* Readable with nothing to read is end of file: no input will ever come. */
+    if (r > 0 && (p.revents & POLLIN))
+        ioctl(STDIN_FILENO, FIONREAD, &avail);
+    if (r <= 0 || avail <= 0) {
+        fprintf(stderr, "xpcsim: the guest waits for an interrupt that can never come "
+                        "(WFI with no timer armed and no console input)\n");
+        m->exit.requested = true;
+        m->exit.code = 1;
+    }
+}
+
+void machine_events(struct machine *m)
+{
+    struct hart *h = &m->hart;
+    clint_update(m->clint);
+    uart_poll(m->uart);
+    h->irq_check = true;
+
+    uint64_t next = h->cycle + POLL_INTERVAL_CYCLES;
+    uint64_t deadline = clint_next_deadline(m->clint);
+    if (deadline != UINT64_MAX) {
+        uint64_t now = machine_mtime(m);
+        uint64_t ticks = deadline > now ? deadline - now : 0;
+        uint64_t cpt = m->cycles_per_tick;
+        uint64_t at = (h->cycle / cpt + ticks) * cpt;
+        if (ticks < (UINT64_MAX / cpt) / 2 && at < next)
+            next = at > h->cycle ? at : h->cycle + 1;
+    } else if (h->wfi && !((h->csr.mip | h->mip_hw) & h->csr.mie)) {
+        idle_until_input(m);
+        uart_poll(m->uart);
+    }
+    h->next_event = next;
+}
+
+int machine_run(struct machine *m)
+{
+    struct hart *h = &m->hart;
+    uint64_t budget = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    while (!m->exit.requested) {
+        if (h->instret >= budget) {
+            fprintf(stderr, "xpcsim: stopped after %llu instructions (--max-insns)\n",
+                    (unsigned long long)h->instret);
+            return 3;
+        }
+        hart_run(h, 1ULL << 24);
+        if (m->exit.requested && m->exit.reset) {
+            /* Reset: QEMU restarts the machine; we end the run and say so. */
+            fprintf(stderr, "xpcsim: guest requested a reset\n");
+        }
+    }
+    return m->exit.code;
+}

@@ -1,0 +1,73 @@
+/* The machine: harts, RAM, the devices of QEMU's virt board, and the loop that runs them. */
+#ifndef SIM_MACHINE_H
+#define SIM_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu.h"
+#include "dev.h"
+
+#define MACHINE_MAX_DEVICES 16
+
+struct machine_config {
+    uint64_t ram_size;
+    const char *bios;   /* NULL or "none" = no firmware */
+    const char *kernel; /* S-mode payload */
+    const char *initrd;
+    const char *append;
+    const char *dtb_in;   /* load this device tree instead of building one */
+    const char *dtb_out;  /* dump the device tree here and exit */
+    bool timing;          /* cycle model on */
+    uint64_t core_hz;     /* modeled core clock; mtime ticks every core_hz / 10 MHz cycles */
+    uint64_t max_insns;   /* stop after this many instructions (0 = no limit) */
+    bool xpc;             /* the XPC engine is present */
+};
+
+struct machine {
+    struct machine_config cfg;
+    struct hart hart;
+    uint8_t *ram;
+    uint64_t ram_base, ram_size;
+    /* One bit per RAM page holding decoded code: stores there invalidate the block cache. */
+    uint8_t *code_page;
+    /* Pages where a store must take the slow path for another reason (HTIF's tohost). */
+    uint64_t tohost_page;
+
+    struct device devices[MACHINE_MAX_DEVICES];
+    unsigned ndevices;
+
+    struct clint *clint;
+    struct plic *plic;
+    struct uart *uart;
+    struct bootrom *bootrom;
+    struct htif *htif;
+    struct machine_exit exit;
+
+    uint64_t cycles_per_tick; /* core cycles per mtime tick */
+    uint64_t mtime_offset;
+};
+
+/* ---- sim/bus.c: physical accesses. false = access fault. ---- */
+bool bus_read(struct machine *m, uint64_t pa, unsigned size, uint64_t *val);
+bool bus_write(struct machine *m, uint64_t pa, unsigned size, uint64_t val);
+/* Host pointer for a RAM physical address, or NULL. */
+static inline uint8_t *bus_ram_ptr(struct machine *m, uint64_t pa)
+{
+    uint64_t off = pa - m->ram_base;
+    return off < m->ram_size ? m->ram + off : NULL;
+}
+void machine_add_device(struct machine *m, struct device d);
+
+/* ---- sim/machine.c ---- */
+int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+/* Run until the guest powers off; returns the exit status. */
+int machine_run(struct machine *m);
+/* Timers, I/O polling and interrupt lines, called when hart->cycle reaches hart->next_event. */
+void machine_events(struct machine *m);
+uint64_t machine_mtime(struct machine *m);
+/* A store hit a page marked special (code or HTIF). */
+void machine_store_hook(struct machine *m, uint64_t pa);
+
+#endif

@@ -1,0 +1,179 @@
+/* xpcsim: command-line front end. Flags follow qemu-system-riscv64 where QEMU has them. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "machine.h"
+
+#define DEFAULT_BIOS "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: xpcsim [options] [program.elf]\n"
+            "\n"
+            "A RISC-V RV64IMAC machine compatible with qemu-system-riscv64 -machine virt,\n"
+            "with the XPC engine and a Rocket-like cycle model.\n"
+            "\n"
+            "Machine (as QEMU):\n"
+            "  -bios FILE|none      M-mode firmware, ELF or raw at 0x80000000\n"
+            "                       (default: Debian's OpenSBI fw_dynamic.elf)\n"
+            "  -kernel FILE         S-mode payload, ELF or raw at the next 2 MiB boundary\n"
+            "  -initrd FILE         initial RAM disk (needs -kernel)\n"
+            "  -append STRING       kernel command line (/chosen/bootargs)\n"
+            "  -m SIZE              RAM size, e.g. 128M or 1G (default 128M)\n"
+            "  -dtb FILE            use this device tree blob instead of the generated one\n"
+            "  -machine virt[,dumpdtb=FILE]  dump the generated device tree and exit\n"
+            "  -smp 1, -nographic, -serial mon:stdio, -display none, -monitor none\n"
+            "                       accepted for compatibility (one hart, console on stdio)\n"
+            "  program.elf          a bare-metal program (Spike style): same as -bios FILE\n"
+            "\n"
+            "Simulation:\n"
+            "  --max-insns N        stop after about N instructions (exit status 3)\n"
+            "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
+            "  --help               this text\n"
+            "\n"
+            "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
+            "the guest's: the sifive_test finisher's code, HTIF's exit code, or 0 on SBI\n"
+            "shutdown.\n");
+}
+
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s)
+        return false;
+    uint64_t mult = 1ULL << 20; /* QEMU: a plain number means MiB */
+    if (*end) {
+        switch (*end) {
+        case 'k': case 'K': mult = 1ULL << 10; break;
+        case 'm': case 'M': mult = 1ULL << 20; break;
+        case 'g': case 'G': mult = 1ULL << 30; break;
+        default: return false;
+        }
+        if (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+            return false;
+    }
+    if (v > UINT64_MAX / mult)
+        return false;
+    *out = v * mult;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_config cfg = {
+        .ram_size = 128ULL << 20,
+        .bios = DEFAULT_BIOS,
+        .core_hz = 1000000000ULL,
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        /* QEMU accepts both -flag and --flag. */
+        if (a[0] == '-' && a[1] == '-')
+            a++;
+#define NEEDS_VALUE()                                                                              \
+    do {                                                                                           \
+        if (!val) {                                                                                \
+            fprintf(stderr, "xpcsim: option %s needs a value\n", argv[i]);                         \
+            return 2;                                                                              \
+        }                                                                                          \
+        i++;                                                                                       \
+    } while (0)
+        if (!strcmp(a, "-help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "-bios")) {
+            NEEDS_VALUE();
+            cfg.bios = val;
+        } else if (!strcmp(a, "-kernel")) {
+            NEEDS_VALUE();
+            cfg.kernel = val;
+        } else if (!strcmp(a, "-initrd")) {
+            NEEDS_VALUE();
+            cfg.initrd = val;
+        } else if (!strcmp(a, "-append")) {
+            NEEDS_VALUE();
+            cfg.append = val;
+        } else if (!strcmp(a, "-dtb")) {
+            NEEDS_VALUE();
+            cfg.dtb_in = val;
+        } else if (!strcmp(a, "-m")) {
+            NEEDS_VALUE();
+            const char *v = strncmp(val, "size=", 5) ? val : val + 5;
+            if (!parse_size(v, &cfg.ram_size)) {
+                fprintf(stderr, "xpcsim: bad RAM size '%s'\n", val);
+                return 2;
+            }
+        } else if (!strcmp(a, "-machine") || !strcmp(a, "-M")) {
+            NEEDS_VALUE();
+            if (strncmp(val, "virt", 4) || (val[4] && val[4] != ',')) {
+                fprintf(stderr, "xpcsim: only the 'virt' machine exists, not '%s'\n", val);
+                return 2;
+            }
+            const char *d = strstr(val, "dumpdtb=");
+            if (d)
+                cfg.dtb_out = d + 8;
+        } else if (!strcmp(a, "-smp")) {
+            NEEDS_VALUE();
+            if (strcmp(val, "1") && strcmp(val, "cpus=1")) {
+                fprintf(stderr, "xpcsim: only one hart is emulated (-smp 1)\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "-serial") || !strcmp(a, "-display") || !strcmp(a, "-monitor")) {
+            NEEDS_VALUE();
+        } else if (!strcmp(a, "-nographic")) {
+            /* the default */
+        } else if (!strcmp(a, "-max-insns")) {
+            NEEDS_VALUE();
+            if (!parse_u64(val, &cfg.max_insns)) {
+                fprintf(stderr, "xpcsim: bad instruction count '%s'\n", val);
+                return 2;
+            }
+        } else if (!strcmp(a, "-core-hz")) {
+            NEEDS_VALUE();
+            if (!parse_u64(val, &cfg.core_hz) || cfg.core_hz < 10000000ULL) {
+                fprintf(stderr, "xpcsim: --core-hz must be at least 10000000\n");
+                return 2;
+            }
+        } else if (a[0] == '-') {
+            fprintf(stderr, "xpcsim: unknown option '%s' (try --help)\n", argv[i]);
+            return 2;
+        } else {
+            cfg.bios = argv[i]; /* Spike style: the program is the firmware */
+        }
+#undef NEEDS_VALUE
+    }
+
+    static struct machine m;
+    char err[512] = "";
+    if (machine_init(&m, &cfg, err, sizeof err)) {
+        fprintf(stderr, "xpcsim: %s\n", err);
+        machine_destroy(&m);
+        return 1;
+    }
+    if (cfg.dtb_out) {
+        machine_destroy(&m);
+        return 0;
+    }
+    int code = machine_run(&m);
+    machine_destroy(&m);
+    return code;
+}

@@ -1,0 +1,239 @@
+/* Sv39/Sv48 translation (privileged spec 1.12, §4.3.2 and §4.5), the soft TLB and the slow
+ * paths of guest loads and stores. */
+#include "mmu.h"
+
+#include "machine.h"
+
+static const uint8_t page_fault_cause[3] = {CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
+                                            CAUSE_FETCH_PAGE_FAULT};
+static const uint8_t access_fault_cause[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
+                                              CAUSE_FETCH_ACCESS};
+
+static bool fault(struct hart *h, uint64_t cause, uint64_t tval)
+{
+    h->exc_cause = cause;
+    h->exc_tval = tval;
+    return false;
+}
+
+static void tlb_clear(struct tlb_entry *e, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        e[i].tag = TLB_EMPTY_TAG;
+}
+
+void tlb_flush_all(struct hart *h)
+{
+    for (unsigned m = 0; m < TLB_MODES; m++) {
+        tlb_clear(h->tlb[m].read, TLB_SETS);
+        tlb_clear(h->tlb[m].write, TLB_SETS);
+        tlb_clear(h->tlb[m].exec, TLB_SETS);
+    }
+}
+
+void tlb_flush_writes(struct hart *h)
+{
+    for (unsigned m = 0; m < TLB_MODES; m++)
+        tlb_clear(h->tlb[m].write, TLB_SETS);
+}
+
+void tlb_flush_va(struct hart *h, uint64_t va)
+{
+    unsigned i = tlb_index(va);
+    for (unsigned m = 0; m < TLB_MODES; m++) {
+        struct tlb *t = &h->tlb[m];
+        if ((t->read[i].tag & ~0xfffULL) == (va & ~0xfffULL))
+            t->read[i].tag = TLB_EMPTY_TAG;
+        if ((t->write[i].tag & ~0xfffULL) == (va & ~0xfffULL))
+            t->write[i].tag = TLB_EMPTY_TAG;
+        if ((t->exec[i].tag & ~0xfffULL) == (va & ~0xfffULL))
+            t->exec[i].tag = TLB_EMPTY_TAG;
+    }
+}
+
+static bool satp_translates(const struct hart *h, unsigned mode)
+{
+    return mode != PRIV_M && (h->csr.satp >> SATP_MODE_SHIFT) != SATP_MODE_BARE;
+}
+
+/* Walk the page table. On success *pa is the physical address and *pte_flags the leaf's. */
+static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, uint64_t *pa,
+                 unsigned *pte_flags)
+{
+    uint64_t satp = h->csr.satp;
+    unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3;
+    unsigned va_bits = 12 + 9 * levels;
+    /* The upper bits must all equal the top bit of the VA, else the address is not canonical. */
+    int64_t top = (int64_t)va >> (va_bits - 1);
+    if (top != 0 && top != -1)
+        return fault(h, page_fault_cause[acc], va);
+
+    uint64_t base = (satp & SATP_PPN_MASK) << 12;
+    uint64_t status = h->csr.mstatus;
+    for (int level = (int)levels - 1; level >= 0; level--) {
+        uint64_t pte_addr = base + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
+        uint64_t pte;
+        if (!bus_read(h->machine, pte_addr, 8, &pte))
+            return fault(h, access_fault_cause[acc], va);
+        if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
+            return fault(h, page_fault_cause[acc], va);
+        /* Bits 63:54 are reserved without Svpbmt/Svnapot and must be zero. */
+        if (pte >> 54)
+            return fault(h, page_fault_cause[acc], va);
+        uint64_t ppn = (pte >> 10) & ((1ULL << 44) - 1);
+        if (!(pte & (PTE_R | PTE_X))) {
+            /* A pointer to the next level; A, D and U are reserved here. */
+            if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
+                return fault(h, page_fault_cause[acc], va);
+            base = ppn << 12;
+            continue;
+        }
+        /* Leaf: permissions. */
+        if (mode == PRIV_U && !(pte & PTE_U))
+            return fault(h, page_fault_cause[acc], va);
+        if (mode == PRIV_S && (pte & PTE_U) && (acc == ACCESS_EXEC || !(status & MSTATUS_SUM)))
+            return fault(h, page_fault_cause[acc], va);
+        bool ok = acc == ACCESS_EXEC    ? (pte & PTE_X)
+                  : acc == ACCESS_WRITE ? (pte & PTE_W)
+                                        : (pte & PTE_R) || ((status & MSTATUS_MXR) && (pte & PTE_X));
+        if (!ok)
+            return fault(h, page_fault_cause[acc], va);
+        uint64_t low_mask = (1ULL << (9 * level)) - 1;
+        if (ppn & low_mask) /* misaligned superpage */
+            return fault(h, page_fault_cause[acc], va);
+        /* The hardware sets A and D, as QEMU does (Svade is not implemented). */
+        uint64_t want = PTE_A | (acc == ACCESS_WRITE ? PTE_D : 0);
+        if ((pte & want) != want) {
+            pte |= want;
+            if (!bus_write(h->machine, pte_addr, 8, pte))
+                return fault(h, access_fault_cause[acc], va);
+        }
+        *pa = ((ppn & ~low_mask) << 12) | (va & ((1ULL << (12 + 9 * level)) - 1));
+        *pte_flags = (unsigned)(pte & 0xff);
+        return true;
+    }
+    return fault(h, page_fault_cause[acc], va);
+}
+
+unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5])
+{
+    unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3, n = 0;
+    uint64_t base = (satp & SATP_PPN_MASK) << 12;
+    if ((satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE)
+        return 0;
+    for (int level = (int)levels - 1; level >= 0; level--) {
+        uint64_t pte_addr = base + ((va >> (12 + 9 * level)) & 0x1ff) * 8, pte;
+        pas[n++] = pte_addr;
+        if (!bus_read(h->machine, pte_addr, 8, &pte) || !(pte & PTE_V) || (pte & (PTE_R | PTE_X)))
+            break;
+        base = ((pte >> 10) & ((1ULL << 44) - 1)) << 12;
+    }
+    return n;
+}
+
+static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, unsigned mode,
+                     uint64_t asid)
+{
+    struct machine *m = h->machine;
+    uint8_t *host = bus_ram_ptr(m, pa & ~0xfffULL);
+    struct tlb *t = &h->tlb[mode];
+    struct tlb_entry *e = acc == ACCESS_READ    ? &t->read[tlb_index(va)]
+                          : acc == ACCESS_WRITE ? &t->write[tlb_index(va)]
+                                                : &t->exec[tlb_index(va)];
+    if (acc != ACCESS_EXEC) {
+        /* Only whole RAM pages are mapped by the fast path; devices always take the slow one. */
+        if (!host || !bus_ram_ptr(m, (pa & ~0xfffULL) + 0xfff))
+            return;
+        /* Stores to pages with decoded code (or HTIF's tohost) must be seen by the machine. */
+        if (acc == ACCESS_WRITE && (m->code_page[(pa - m->ram_base) >> 12] ||
+                                    (pa & ~0xfffULL) == m->tohost_page))
+            return;
+    }
+    e->tag = (va & ~0xfffULL) | asid;
+    e->addend = host ? (uintptr_t)host - (uintptr_t)(va & ~0xfffULL) : 0;
+    e->pa_page = pa & ~0xfffULL;
+}
+
+bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, uint64_t *pa)
+{
+    uint64_t asid = 0;
+    if (satp_translates(h, mode)) {
+        unsigned flags;
+        if (!walk(h, va, acc, mode, pa, &flags))
+            return false;
+        asid = acc == ACCESS_EXEC ? h->fetch_asid : h->data_asid;
+    } else {
+        *pa = va;
+    }
+    tlb_fill(h, va, *pa, acc, mode, asid);
+    return true;
+}
+
+bool mmu_fetch_pa(struct hart *h, uint64_t va, uint64_t *pa)
+{
+    const struct tlb_entry *e = &h->tlb[h->priv].exec[tlb_index(va)];
+    if (e->tag == ((va & ~0xfffULL) | h->fetch_asid)) {
+        *pa = e->pa_page | (va & 0xfff);
+        return true;
+    }
+    return mmu_translate(h, va, ACCESS_EXEC, h->priv, pa);
+}
+
+/* Misaligned loads and stores are carried out byte by byte, as QEMU does for plain accesses;
+ * a fault on any byte reports the address of the whole access. */
+static bool load_misaligned(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint64_t b;
+        if (!mem_load_slow(h, va + i, 1, &b)) {
+            h->exc_tval = va;
+            return false;
+        }
+        v |= b << (8 * i);
+    }
+    *val = v;
+    return true;
+}
+
+static bool store_misaligned(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+    uint64_t pa;
+    /* Translate every byte first so that a fault leaves memory untouched. */
+    for (unsigned i = 0; i < size; i++)
+        if (!mmu_translate(h, va + i, ACCESS_WRITE, h->data_mode, &pa)) {
+            h->exc_tval = va;
+            return false;
+        }
+    for (unsigned i = 0; i < size; i++)
+        if (!mem_store_slow(h, va + i, 1, (val >> (8 * i)) & 0xff)) {
+            h->exc_tval = va;
+            return false;
+        }
+    return true;
+}
+
+bool mem_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+    if (va & (size - 1))
+        return load_misaligned(h, va, size, val);
+    uint64_t pa;
+    if (!mmu_translate(h, va, ACCESS_READ, h->data_mode, &pa))
+        return false;
+    if (!bus_read(h->machine, pa, size, val))
+        return fault(h, CAUSE_LOAD_ACCESS, va);
+    return true;
+}
+
+bool mem_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+    if (va & (size - 1))
+        return store_misaligned(h, va, size, val);
+    uint64_t pa;
+    if (!mmu_translate(h, va, ACCESS_WRITE, h->data_mode, &pa))
+        return false;
+    if (!bus_write(h->machine, pa, size, val))
+        return fault(h, CAUSE_STORE_ACCESS, va);
+    machine_store_hook(h->machine, pa);
+    return true;
+}
