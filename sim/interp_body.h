@@ -221,7 +221,7 @@ L_ECALL:
     goto exception;
 L_EBREAK:
     h->exc_cause = CAUSE_BREAKPOINT;
-    h->exc_tval = PC; /* QEMU reports the breakpoint's address */
+    h->exc_tval = 0; /* QEMU 7.2 writes 0, which the spec allows */
     goto exception;
 L_MRET: L_SRET: L_WFI: L_SFENCE_VMA: L_FENCE_I:
     SYNC_COUNTERS();
