@@ -3,7 +3,7 @@
  *
  * The CPU keeps its own registers, privilege, satp and TLB. It hands the engine
  *   - every CSR access (xpc_csr_read/xpc_csr_write answer NOT_MINE for a non-XPC number),
- *   - every custom-0 instruction (xpc_execute), with the hart state it needs and a port onto
+ *   - every custom-0 instruction (xpc_engine_execute), with the hart state it needs and a port onto
  *     physical memory,
  *   - every data access that misses its software TLB, before the page walk (xpc_seg_translate).
  * The engine reports what each instruction cost in micro-architectural terms (struct xpc_cost)
@@ -142,6 +142,12 @@ struct xpc_cost {
     bool cap_hit;          /* cap bit came from the engine cache */
     bool link_nonblocking; /* the record push overlapped the callee's start (xctl bit 1) */
     bool satp_changed;
+    /* The structures touched, for a timing model that charges whole structures: */
+    uint64_t cap_pa;   /* xcall, prefetch: the bitmap word holding the cap bit (if read) */
+    uint64_t entry_pa; /* xcall, prefetch: the x-entry (if read) */
+    uint64_t link_pa;  /* xcall: the record pushed; xret: the record popped */
+    uint64_t seg_pa;   /* swapseg: the seg-list entry */
+    /* ... and word by word, in order, for one that runs them through its data cache: */
     unsigned nreads, nwrites;
     uint64_t read_pa[XPC_COST_MAX_ACCESSES];
     uint64_t write_pa[XPC_COST_MAX_ACCESSES];
@@ -179,8 +185,9 @@ static inline bool xpc_is_custom0(uint32_t insn)
 /* Decodes and runs one custom-0 instruction: reserved fields, unknown funct3/funct7 and a
  * disabled engine are illegal-instruction (tval = the instruction bits). rs1_value is the value
  * of register rs1 (ignored by xret). */
-unsigned xpc_execute(struct xpc_engine *e, uint32_t insn, uint64_t rs1_value, struct xpc_hart *h,
-                     const struct xpc_mem *mem, uint64_t *tval, struct xpc_cost *cost);
+unsigned xpc_engine_execute(struct xpc_engine *e, uint32_t insn, uint64_t rs1_value,
+                            struct xpc_hart *h, const struct xpc_mem *mem, uint64_t *tval,
+                            struct xpc_cost *cost);
 
 /* ---- Relay-segment translation (data accesses only, never instruction fetch) ---- */
 

@@ -110,7 +110,8 @@ static unsigned fetch_cap(struct access *a, uint64_t id, struct xpc_cache_line *
         return 0;
     }
     uint64_t bits;
-    unsigned exc = load(a, e->csr.xcap + XPC_CAP_WORD_OFFSET(id), &bits);
+    a->cost->cap_pa = e->csr.xcap + XPC_CAP_WORD_OFFSET(id);
+    unsigned exc = load(a, a->cost->cap_pa, &bits);
     *cap = (bits & XPC_CAP_BIT(id)) != 0;
     return exc;
 }
@@ -124,6 +125,7 @@ static unsigned fetch_entry(struct access *a, uint64_t id, struct xpc_cache_line
         return 0;
     }
     uint64_t base = a->e->csr.xtbl + (id << XPC_XENTRY_SHIFT);
+    a->cost->entry_pa = base;
     for (unsigned i = 0; i < 4; i++) {
         unsigned exc = load(a, base + 8 * i, &w[i]);
         if (exc)
@@ -203,6 +205,7 @@ unsigned xpc_xcall(struct xpc_engine *e, uint64_t rs1, struct xpc_hart *h,
         c->xsegmask,
         c->xcaller | XPC_LINK_VALID,
     };
+    a.cost->link_pa = c->xlink;
     if ((exc = store_words(&a, c->xlink, rec, XPC_LINK_ENGINE_WORDS)))
         return exc;
 
@@ -251,6 +254,7 @@ unsigned xpc_xret(struct xpc_engine *e, struct xpc_hart *h, const struct xpc_mem
 
     if (c->xlink < XPC_LINK_RECORD_SIZE)
         return xpc_fault(e, XPC_CAUSE_INVALID_LINKAGE);
+    a.cost->link_pa = base;
     if ((exc = load(&a, base + XPC_LINK_XCALLER, &rec[8])))
         return exc;
     if (!(rec[8] & XPC_LINK_VALID))
@@ -304,6 +308,7 @@ unsigned xpc_swapseg(struct xpc_engine *e, uint64_t rs1, struct xpc_hart *h,
     if (rs1 >= c->xseglistsz)
         return xpc_fault(e, XPC_CAUSE_INVALID_SWAPSEG);
     uint64_t base = c->xseglist + rs1 * XPC_SEGENT_SIZE;
+    a.cost->seg_pa = base;
     for (unsigned i = 0; i < 3; i++)
         if ((exc = load(&a, base + 8 * i, &in[i])))
             return exc;
@@ -319,8 +324,9 @@ unsigned xpc_swapseg(struct xpc_engine *e, uint64_t rs1, struct xpc_hart *h,
     return 0;
 }
 
-unsigned xpc_execute(struct xpc_engine *e, uint32_t insn, uint64_t rs1_value, struct xpc_hart *h,
-                     const struct xpc_mem *mem, uint64_t *tval, struct xpc_cost *cost)
+unsigned xpc_engine_execute(struct xpc_engine *e, uint32_t insn, uint64_t rs1_value,
+                            struct xpc_hart *h, const struct xpc_mem *mem, uint64_t *tval,
+                            struct xpc_cost *cost)
 {
     unsigned funct3 = (insn >> 12) & 7, funct7 = insn >> 25;
     unsigned rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;

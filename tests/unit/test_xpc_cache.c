@@ -39,6 +39,12 @@ Test(cache, miss_reports_the_words_read_and_written)
     for (unsigned i = 0; i < 9; i++)
         cr_expect_eq(cost.write_pa[i], LINK_BOT + 128 + 8 * i);
     cr_expect(cost.satp_changed);
+    cr_expect_eq(cost.cap_pa, CAP_A);
+    cr_expect_eq(cost.entry_pa, XTBL + 32);
+    cr_expect_eq(cost.link_pa, LINK_BOT + 128);
+    ret_ok();
+    cr_expect_eq(cost.link_pa, LINK_BOT + 128, "xret names the record it popped");
+    cr_expect_eq(cost.nreads, 9);
 }
 
 Test(cache, stale_entry_until_flush_then_the_new_one)

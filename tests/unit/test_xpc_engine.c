@@ -397,12 +397,12 @@ Test(xcall, prefetch_fills_the_engine_cache)
 /* Decoding: fields and funct values the extension does not define. */
 Test(decode, routes_the_three_instructions)
 {
-    cr_expect_eq(xpc_execute(&eng, XPC_ENCODE_XCALL(10), 0, &hart, &mem, &tval, &cost), 0);
+    cr_expect_eq(xpc_engine_execute(&eng, XPC_ENCODE_XCALL(10), 0, &hart, &mem, &tval, &cost), 0);
     cr_expect_eq(hart.new_pc, ENTRY_B);
     advance();
-    cr_expect_eq(xpc_execute(&eng, XPC_ENCODE_SWAPSEG(10), 0, &hart, &mem, &tval, &cost),
+    cr_expect_eq(xpc_engine_execute(&eng, XPC_ENCODE_SWAPSEG(10), 0, &hart, &mem, &tval, &cost),
                  XPC_CAUSE_INVALID_SWAPSEG);
-    cr_expect_eq(xpc_execute(&eng, XPC_ENCODE_XRET, 0, &hart, &mem, &tval, &cost), 0);
+    cr_expect_eq(xpc_engine_execute(&eng, XPC_ENCODE_XRET, 0, &hart, &mem, &tval, &cost), 0);
     cr_expect_eq(hart.new_pc, PC_A + 4);
 }
 
@@ -418,8 +418,8 @@ Test(decode, reserved_encodings_are_illegal_with_the_bits_as_tval)
         0x0000000b | 0x13,              /* not custom-0 at all */
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        EXPECT_FAULT(xpc_execute(&eng, bad[i], 0, &hart, &mem, &tval, &cost), XPC_EXC_ILLEGAL_INSN,
-                     bad[i]);
+        EXPECT_FAULT(xpc_engine_execute(&eng, bad[i], 0, &hart, &mem, &tval, &cost),
+                     XPC_EXC_ILLEGAL_INSN, bad[i]);
 }
 
 Test(decode, encodings_match_the_brief)
