@@ -1,0 +1,48 @@
+# XPC: the machine (sim/), the kernel (kernel/, user/), the tests and the experiments.
+#
+#   make run    boot the system on xpcsim and show the headline result
+#   make test   every test suite; the last line is "N passed, N failed"
+#
+# Both first install (as root, through apt-get) or name the Debian packages they need.
+
+TOP   := $(abspath .)
+BUILD ?= $(TOP)/build
+export BUILD
+
+FW := /usr/lib/riscv64-linux-gnu/opensbi/generic
+
+.PHONY: all deps sim kernel isa boot run test unit-tests clean format bench
+
+all: sim kernel
+
+deps:
+	@scripts/deps.sh
+
+sim: deps
+	$(MAKE) -C sim
+
+kernel: deps
+	$(MAKE) -C kernel
+
+run: sim kernel
+	scripts/run.sh
+
+bench: sim
+	$(MAKE) -C bench
+
+# Each suite prints its own "N passed, N failed" (or Criterion's synthesis); run-suites.sh adds
+# them up. The machine is built first, so a suite fails on its own merits only.
+test: sim
+	@scripts/run-suites.sh \
+	    "unit:$(MAKE) -s -C tests/unit" \
+	    "isa:$(MAKE) -s -C tests/isa test EMUS='xpcsim qemu'" \
+	    "boot:$(MAKE) -s -C tests/boot test" \
+	    "fp:$(MAKE) -s -C tests/fp test" \
+	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
+	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim"
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

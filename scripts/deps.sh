@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install (as root, through apt-get) or name the Debian packages the build and tests need.
+# Versions are those of Debian 12 (bookworm); see docs/building.md.
+set -eu
+PACKAGES="build-essential gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
+opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing >/dev/null
+    exit 0
+fi
+echo "deps: missing Debian packages:$missing" >&2
+echo "deps: install them with: sudo apt-get install$missing" >&2
+exit 1
