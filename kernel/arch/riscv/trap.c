@@ -1,0 +1,96 @@
+/* Trap dispatch: one entry (entry.S), dispatch by scause. */
+#include <kernel/riscv.h>
+#include <kernel/object.h>
+#include <kernel/ipc.h>
+#include <kernel/sbi.h>
+
+void syscall_dispatch(struct trap_frame *f);
+void user_return(struct trap_frame *f) __attribute__((noreturn));
+extern char user_copy_start[], user_copy_end[], user_copy_fault[];
+
+uint64_t timer_interval;
+
+void timer_arm(void)
+{
+    sbi_set_timer(read_time() + timer_interval);
+}
+
+static void handle_interrupt(uint64_t cause)
+{
+    if (cause == IRQ_S_TIMER) {
+        timer_arm();
+        sched_tick();
+    } else if (cause == IRQ_S_EXTERNAL) {
+        uint32_t irq;
+        while ((irq = plic_claim()) != 0)
+            interrupt_fire(irq);
+    }
+}
+
+static const char *exc_name(uint64_t c)
+{
+    switch (c) {
+    case EXC_INST_MISALIGNED: return "instruction misaligned";
+    case EXC_INST_ACCESS: return "instruction access fault";
+    case EXC_ILLEGAL_INST: return "illegal instruction";
+    case EXC_BREAKPOINT: return "breakpoint";
+    case EXC_LOAD_ACCESS: return "load access fault";
+    case EXC_STORE_ACCESS: return "store access fault";
+    case EXC_INST_PAGE_FAULT: return "instruction page fault";
+    case EXC_LOAD_PAGE_FAULT: return "load page fault";
+    case EXC_STORE_PAGE_FAULT: return "store page fault";
+    default: return "exception";
+    }
+}
+
+void trap_from_user(struct trap_frame *f)
+{
+    uint64_t cause = csr_read(scause);
+    if (cause & SCAUSE_INTERRUPT) {
+        handle_interrupt(cause & ~SCAUSE_INTERRUPT);
+    } else if (cause == EXC_ECALL_U) {
+        f->sepc += 4;
+        syscall_dispatch(f);
+    } else {
+        /* A fault the process did not ask for ends the process. The illegal-instruction case is
+         * where XPC trap-and-emulate will hook in. */
+        kprintf("[%s] %s at pc %lx, addr %lx: killed\n", current->proc->name, exc_name(cause),
+                f->sepc, csr_read(stval));
+        process_kill(current->proc, -1000 - (int64_t)cause);
+        schedule();
+    }
+    schedule();
+}
+
+void trap_from_kernel(struct trap_frame *f)
+{
+    uint64_t cause = csr_read(scause);
+    uint64_t pc = f->sepc;
+    if (!(cause & SCAUSE_INTERRUPT) &&
+        (cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT ||
+         cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS) &&
+        pc >= (uint64_t)user_copy_start && pc < (uint64_t)user_copy_end) {
+        f->sepc = (uint64_t)user_copy_fault;
+        return;
+    }
+    if (cause & SCAUSE_INTERRUPT) {
+        /* The kernel runs with interrupts off; only the idle loop can take one. */
+        handle_interrupt(cause & ~SCAUSE_INTERRUPT);
+        return;
+    }
+    panic("kernel trap: %s (cause %lx) at %lx, stval %lx", exc_name(cause), cause, pc,
+          csr_read(stval));
+}
+
+/* Returns to user mode in t: runs its pending continuation first, in its own address space. */
+void thread_return_to_user(struct thread *t)
+{
+    as_activate(t->proc->as);
+    if (t->cont) {
+        continuation_fn c = t->cont;
+        t->cont = NULL;
+        c(t);
+    }
+    t->frame.sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM)) | SSTATUS_SPIE;
+    user_return(&t->frame);
+}

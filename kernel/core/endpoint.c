@@ -1,0 +1,267 @@
+/* seL4-style synchronous endpoints: call, recv, reply_recv.
+ *
+ * A message is up to IPC_MSG_WORDS words: words 0-3 in registers a2-a5, the rest in the IPC
+ * buffer at the same index, plus up to IPC_MAX_HANDLES handles named in the buffer. The
+ * rendezvous copies straight from the sender's registers and buffer to the receiver's; nothing
+ * is queued in the kernel. The reply goes to the implicit reply slot (thread->reply_to) that a
+ * receive fills, as in seL4 before MCS.
+ *
+ * The fastpath (ipc_fastpath_call / ipc_fastpath_reply_recv) handles the common case, a short
+ * register-only message to a waiting partner of sufficient priority, by switching straight to
+ * the partner without touching the run queues; every other case falls to the slow path. */
+#include <kernel/ipc.h>
+#include <kernel/riscv.h>
+
+uint64_t stat_fastpath, stat_slowpath;
+void thread_return_to_user(struct thread *t) __attribute__((noreturn));
+
+struct endpoint *endpoint_create(void)
+{
+    struct endpoint *ep = kmalloc(sizeof(*ep));
+    if (!ep)
+        return NULL;
+    kobj_init(&ep->obj, OBJ_ENDPOINT);
+    list_init(&ep->senders);
+    list_init(&ep->receivers);
+    return ep;
+}
+
+void endpoint_destroy(struct kobj *o)
+{
+    struct endpoint *ep = container_of(o, struct endpoint, obj);
+    wake_waiters(&ep->senders, ERR_PEER_CLOSED);
+    wake_waiters(&ep->receivers, ERR_PEER_CLOSED);
+    kfree(ep, sizeof(*ep));
+}
+
+static struct ipc_buffer *ipcbuf(struct thread *t)
+{
+    return phys_to_virt(t->ipcbuf_pa);
+}
+
+static bool info_ok(uint64_t info)
+{
+    return MSGINFO_WORDS(info) <= IPC_MSG_WORDS && MSGINFO_HANDLES(info) <= IPC_MAX_HANDLES &&
+           (info >> 48) == 0;
+}
+
+/* Copies a message from 'from' to 'to' and returns the info word the receiver sees. Handles
+ * that are no longer valid, lack the transfer right or do not fit arrive as 0. */
+static uint64_t transfer(struct thread *from, struct thread *to)
+{
+    uint64_t info = from->frame.x[REG_A1];
+    uint32_t words = MSGINFO_WORDS(info), nh = MSGINFO_HANDLES(info);
+    for (int i = 0; i < IPC_REG_WORDS; i++)
+        to->frame.x[REG_A2 + i] = from->frame.x[REG_A2 + i];
+    if (words > IPC_REG_WORDS)
+        memcpy(&ipcbuf(to)->msg[IPC_REG_WORDS], &ipcbuf(from)->msg[IPC_REG_WORDS],
+               (words - IPC_REG_WORDS) * sizeof(uint64_t));
+    for (uint32_t i = 0; i < nh; i++) {
+        uint64_t hv = ipcbuf(from)->handles[i], out = 0;
+        struct handle *h = NULL;
+        if (handle_get(from->proc->handles, hv, OBJ_NONE, RIGHT_TRANSFER, &h) == 0) {
+            int64_t nv = handle_install(to->proc->handles, h->obj, h->rights);
+            if (nv > 0) {
+                struct kobj *o;
+                uint32_t r;
+                handle_take(from->proc->handles, hv, &o, &r); /* the reference moves */
+                out = (uint64_t)nv;
+            }
+        }
+        ipcbuf(to)->handles[i] = out;
+    }
+    ipcbuf(to)->badge = 0;
+    to->frame.x[REG_A0] = 0;
+    to->frame.x[REG_A1] = info;
+    to->frame.x[REG_A6] = 0;
+    return info;
+}
+
+/* The caller waits for 'server' to reply. */
+static void block_for_reply(struct thread *caller, struct thread *server)
+{
+    sched_block(caller, BLOCK_REPLY, server);
+    caller->replier = server;
+    server->reply_to = caller;
+}
+
+/* Runs t next if policy allows, else queues it and picks by priority. */
+static void __attribute__((noreturn)) run_or_queue(struct thread *t)
+{
+    if (t->priority >= sched_highest_ready()) {
+        if (current && current->state == TS_RUNNING)
+            sched_ready(current);
+        t->state = TS_RUNNING;
+        current = t;
+        thread_return_to_user(t);
+    }
+    sched_ready(t);
+    schedule();
+}
+
+static int get_endpoint(uint64_t h, uint32_t rights, struct endpoint **ep)
+{
+    struct handle *e = NULL;
+    int r = handle_get(current->proc->handles, h, OBJ_ENDPOINT, rights, &e);
+    if (r == 0)
+        *ep = container_of(e->obj, struct endpoint, obj);
+    return r;
+}
+
+/* Drops a stale reply slot: the caller it named gets an error rather than waiting forever. */
+static void drop_reply(struct thread *t)
+{
+    struct thread *caller = t->reply_to;
+    if (!caller)
+        return;
+    t->reply_to = NULL;
+    caller->replier = NULL;
+    sched_wake(caller, ERR_BAD_STATE);
+}
+
+void sys_call(struct trap_frame *f)
+{
+    struct endpoint *ep = NULL;
+    int r = get_endpoint(f->x[REG_A0], RIGHT_WRITE, &ep);
+    if (r == 0 && !info_ok(f->x[REG_A1]))
+        r = ERR_INVALID_ARGS;
+    if (r < 0) {
+        f->x[REG_A0] = (uint64_t)r;
+        return;
+    }
+    stat_slowpath++;
+    struct thread *self = current;
+    if (list_empty(&ep->receivers)) {
+        sched_block(self, BLOCK_EP_SEND, ep);
+        list_add_tail(&ep->senders, &self->run_link);
+        schedule();
+    }
+    struct thread *server = list_first(&ep->receivers, struct thread, run_link);
+    list_del(&server->run_link);
+    transfer(self, server);
+    block_for_reply(self, server);
+    server->state = TS_BLOCKED;
+    server->block = BLOCK_NONE;
+    run_or_queue(server);
+}
+
+static void do_recv(struct thread *self, struct endpoint *ep)
+{
+    if (list_empty(&ep->senders)) {
+        sched_block(self, BLOCK_EP_RECV, ep);
+        list_add_tail(&ep->receivers, &self->run_link);
+        schedule();
+    }
+    struct thread *client = list_first(&ep->senders, struct thread, run_link);
+    list_del(&client->run_link);
+    transfer(client, self);
+    block_for_reply(client, self);
+}
+
+void sys_recv(struct trap_frame *f)
+{
+    struct endpoint *ep = NULL;
+    int r = get_endpoint(f->x[REG_A0], RIGHT_READ, &ep);
+    if (r < 0) {
+        f->x[REG_A0] = (uint64_t)r;
+        return;
+    }
+    stat_slowpath++;
+    drop_reply(current);
+    do_recv(current, ep);
+}
+
+void sys_reply_recv(struct trap_frame *f)
+{
+    struct endpoint *ep = NULL;
+    int r = get_endpoint(f->x[REG_A0], RIGHT_READ, &ep);
+    if (r == 0 && !info_ok(f->x[REG_A1]))
+        r = ERR_INVALID_ARGS;
+    if (r < 0) {
+        f->x[REG_A0] = (uint64_t)r;
+        return;
+    }
+    stat_slowpath++;
+    struct thread *self = current, *caller = self->reply_to;
+    if (caller) {
+        self->reply_to = NULL;
+        caller->replier = NULL;
+        transfer(self, caller);
+        caller->state = TS_BLOCKED;
+        sched_wake(caller, 0);
+    }
+    do_recv(self, ep);
+}
+
+/* ---- fastpath ---- */
+
+bool ipc_fastpath_call(struct trap_frame *f)
+{
+    uint64_t info = f->x[REG_A1];
+    if (MSGINFO_WORDS(info) > IPC_REG_WORDS || MSGINFO_HANDLES(info) != 0 || (info >> 48))
+        return false;
+    struct endpoint *ep = NULL;
+    if (get_endpoint(f->x[REG_A0], RIGHT_WRITE, &ep) < 0 || list_empty(&ep->receivers))
+        return false;
+    struct thread *self = current;
+    struct thread *server = list_first(&ep->receivers, struct thread, run_link);
+    if (server->priority < self->priority || server->priority < sched_highest_ready())
+        return false;
+    list_del(&server->run_link);
+    for (int i = REG_A1; i <= REG_A5; i++)
+        server->frame.x[i] = f->x[i];
+    server->frame.x[REG_A0] = 0;
+    server->frame.x[REG_A6] = 0;
+    self->state = TS_BLOCKED;
+    self->block = BLOCK_REPLY;
+    self->wait_obj = server;
+    self->replier = server;
+    server->reply_to = self;
+    server->state = TS_RUNNING;
+    server->block = BLOCK_NONE;
+    current = server;
+    stat_fastpath++;
+    thread_return_to_user(server);
+}
+
+bool ipc_fastpath_reply_recv(struct trap_frame *f)
+{
+    uint64_t info = f->x[REG_A1];
+    struct thread *self = current, *caller = self->reply_to;
+    if (!caller || MSGINFO_WORDS(info) > IPC_REG_WORDS || MSGINFO_HANDLES(info) != 0 || (info >> 48))
+        return false;
+    struct endpoint *ep = NULL;
+    if (get_endpoint(f->x[REG_A0], RIGHT_READ, &ep) < 0 || !list_empty(&ep->senders))
+        return false;
+    if (caller->priority < sched_highest_ready())
+        return false;
+    for (int i = REG_A1; i <= REG_A5; i++)
+        caller->frame.x[i] = f->x[i];
+    caller->frame.x[REG_A0] = 0;
+    caller->frame.x[REG_A6] = 0;
+    caller->replier = NULL;
+    self->reply_to = NULL;
+    self->state = TS_BLOCKED;
+    self->block = BLOCK_EP_RECV;
+    self->wait_obj = ep;
+    list_add_tail(&ep->receivers, &self->run_link);
+    caller->state = TS_RUNNING;
+    caller->block = BLOCK_NONE;
+    current = caller;
+    stat_fastpath++;
+    thread_return_to_user(caller);
+}
+
+void ipc_thread_cleanup(struct thread *t)
+{
+    if (t->replier) {
+        t->replier->reply_to = NULL;
+        t->replier = NULL;
+    }
+    drop_reply(t);
+    if (t->call_reply) {
+        extern void channel_msg_free(struct channel_msg * m);
+        channel_msg_free(t->call_reply);
+        t->call_reply = NULL;
+    }
+}

@@ -1,0 +1,3 @@
+/* The boot arguments init receives when the device tree carries none (a build flavour, so
+ * emulators without -append can still boot the test or benchmark image). */
+const char *const flavour_bootargs = FLAVOUR_ARGS;

@@ -1,0 +1,81 @@
+/* Physical frame allocator: a bitmap over DRAM, with a rotating search hint. */
+#include <kernel/mm.h>
+
+#define MAX_FRAMES (1u << 20) /* 4 GiB of DRAM */
+
+static uint64_t bitmap[MAX_FRAMES / 64];
+static uint64_t base, nframes, used, hint, nframes_reserved_base;
+uint64_t heap_frames;
+
+static void mark(uint64_t i, bool on)
+{
+    if (on)
+        bitmap[i / 64] |= 1ULL << (i % 64);
+    else
+        bitmap[i / 64] &= ~(1ULL << (i % 64));
+}
+static bool is_used(uint64_t i)
+{
+    return bitmap[i / 64] >> (i % 64) & 1;
+}
+
+static void reserve(uint64_t lo, uint64_t hi)
+{
+    for (uint64_t pa = ALIGN_DOWN(lo, PAGE_SIZE); pa < hi; pa += PAGE_SIZE) {
+        if (pa < base || pa >= base + nframes * PAGE_SIZE)
+            continue;
+        uint64_t i = (pa - base) / PAGE_SIZE;
+        if (!is_used(i)) {
+            mark(i, true);
+            used++;
+        }
+    }
+}
+
+void frame_init(uint64_t mem_base, uint64_t mem_size, uint64_t reserved_lo, uint64_t reserved_hi,
+                uint64_t fdt_base, uint64_t fdt_size)
+{
+    base = mem_base;
+    nframes = mem_size / PAGE_SIZE;
+    if (nframes > MAX_FRAMES)
+        nframes = MAX_FRAMES;
+    reserve(mem_base, reserved_hi > reserved_lo ? reserved_hi : reserved_lo);
+    reserve(fdt_base, fdt_base + fdt_size);
+    /* The frames holding firmware, kernel and device tree are not the allocator's to give. */
+    nframes_reserved_base = used;
+}
+
+uint64_t frame_alloc(void)
+{
+    for (uint64_t n = 0; n < nframes; n++) {
+        uint64_t i = (hint + n) % nframes;
+        if (!is_used(i)) {
+            mark(i, true);
+            used++;
+            hint = i + 1;
+            uint64_t pa = base + i * PAGE_SIZE;
+            memset(phys_to_virt(pa), 0, PAGE_SIZE);
+            return pa;
+        }
+    }
+    return 0;
+}
+
+void frame_free(uint64_t pa)
+{
+    ASSERT(pa >= base && pa < base + nframes * PAGE_SIZE && (pa & (PAGE_SIZE - 1)) == 0);
+    uint64_t i = (pa - base) / PAGE_SIZE;
+    ASSERT(is_used(i));
+    mark(i, false);
+    used--;
+}
+
+uint64_t frames_used(void)
+{
+    return used - nframes_reserved_base - heap_frames;
+}
+
+uint64_t frames_total(void)
+{
+    return nframes - nframes_reserved_base;
+}

@@ -1,0 +1,83 @@
+/* Per-process handle tables. */
+#include <kernel/object.h>
+
+uint64_t handles_live;
+
+static uint64_t encode(uint32_t idx, uint16_t gen)
+{
+    return ((uint64_t)gen << 16) | (idx + 1);
+}
+
+static struct handle *decode(struct handle_table *t, uint64_t h)
+{
+    uint64_t idx = (h & 0xffff) - 1;
+    if (h == 0 || (h >> 32) != 0 || idx >= HANDLE_TABLE_SIZE)
+        return NULL;
+    struct handle *e = &t->slot[idx];
+    if (!e->obj || e->gen != (uint16_t)(h >> 16))
+        return NULL;
+    return e;
+}
+
+int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights)
+{
+    for (uint32_t i = 0; i < HANDLE_TABLE_SIZE; i++) {
+        struct handle *e = &t->slot[i];
+        if (!e->obj) {
+            e->obj = o;
+            e->rights = rights & RIGHTS_ALL;
+            e->gen = (uint16_t)(e->gen + 1);
+            handles_live++;
+            return (int64_t)encode(i, e->gen);
+        }
+    }
+    return ERR_NO_RESOURCES;
+}
+
+int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t rights,
+               struct handle **out)
+{
+    struct handle *e = decode(t, h);
+    if (!e)
+        return ERR_BAD_HANDLE;
+    if (type != OBJ_NONE && e->obj->type != type)
+        return ERR_WRONG_TYPE;
+    if ((e->rights & rights) != rights)
+        return ERR_ACCESS_DENIED;
+    *out = e;
+    return 0;
+}
+
+int handle_take(struct handle_table *t, uint64_t h, struct kobj **obj, uint32_t *rights)
+{
+    struct handle *e = decode(t, h);
+    if (!e)
+        return ERR_BAD_HANDLE;
+    *obj = e->obj;
+    *rights = e->rights;
+    e->obj = NULL;
+    handles_live--;
+    return 0;
+}
+
+int handle_close(struct handle_table *t, uint64_t h)
+{
+    struct kobj *o;
+    uint32_t rights;
+    int r = handle_take(t, h, &o, &rights);
+    if (r == 0)
+        kobj_unref(o);
+    return r;
+}
+
+void handle_table_clear(struct handle_table *t)
+{
+    for (uint32_t i = 0; i < HANDLE_TABLE_SIZE; i++) {
+        struct kobj *o = t->slot[i].obj;
+        if (o) {
+            t->slot[i].obj = NULL;
+            handles_live--;
+            kobj_unref(o);
+        }
+    }
+}

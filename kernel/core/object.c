@@ -1,0 +1,42 @@
+/* Kernel object lifetime: reference counts and per-type live counts for the leak checks. */
+#include <kernel/object.h>
+#include <kernel/ipc.h>
+
+static uint64_t live[OBJ_TYPE_COUNT];
+
+void process_destroy(struct kobj *o);
+void thread_destroy(struct kobj *o);
+
+void kobj_init(struct kobj *o, uint32_t type)
+{
+    o->type = type;
+    o->refs = 1;
+    live[type]++;
+}
+
+void kobj_ref(struct kobj *o)
+{
+    o->refs++;
+}
+
+void kobj_unref(struct kobj *o)
+{
+    ASSERT(o->refs > 0);
+    if (--o->refs)
+        return;
+    live[o->type]--;
+    switch (o->type) {
+    case OBJ_PROCESS: process_destroy(o); break;
+    case OBJ_THREAD: thread_destroy(o); break;
+    case OBJ_VMO: vmo_destroy(o); break;
+    case OBJ_ENDPOINT: endpoint_destroy(o); break;
+    case OBJ_CHANNEL: channel_destroy(o); break;
+    case OBJ_INTERRUPT: interrupt_destroy(o); break;
+    default: panic("kobj_unref: bad type %u", o->type);
+    }
+}
+
+uint64_t kobj_live(uint32_t type)
+{
+    return type < OBJ_TYPE_COUNT ? live[type] : 0;
+}

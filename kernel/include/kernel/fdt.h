@@ -1,0 +1,20 @@
+/* A small, bounds-checked reader of the flattened device tree OpenSBI hands over. */
+#ifndef KERNEL_FDT_H
+#define KERNEL_FDT_H
+
+#include <kernel/types.h>
+
+struct boot_info {
+    uint64_t mem_base, mem_size;
+    uint64_t uart_base;
+    uint32_t uart_reg_shift;
+    uint64_t plic_base;
+    uint64_t timebase_hz;
+    uint64_t fdt_base, fdt_size;
+    char bootargs[128];
+};
+
+/* Fills *info from the tree at fdt; returns 0 or a negative value when the tree is malformed. */
+int fdt_parse(const void *fdt, struct boot_info *info);
+
+#endif

@@ -1,0 +1,78 @@
+/* IPC objects: seL4-style endpoints, Zircon-style channels, memory objects, interrupts. */
+#ifndef KERNEL_IPC_H
+#define KERNEL_IPC_H
+
+#include <kernel/object.h>
+
+struct endpoint {
+    struct kobj obj;
+    struct list senders;   /* threads blocked in call */
+    struct list receivers; /* threads blocked in recv */
+};
+
+struct channel_msg {
+    struct list link;
+    uint32_t num_bytes, num_handles;
+    uint64_t data_pa; /* one frame, 0 for an empty message */
+    struct kobj *handles[CHANNEL_MAX_HANDLES];
+    uint32_t rights[CHANNEL_MAX_HANDLES];
+};
+
+struct channel {
+    struct kobj obj;
+    struct channel *peer; /* NULL once the peer is destroyed */
+    struct list queue;    /* messages waiting to be read from this end */
+    uint32_t queued;
+    struct list readers;  /* threads blocked in read or channel_call */
+    uint32_t next_txid;
+};
+
+struct vmo {
+    struct kobj obj;
+    uint64_t size;
+    uint64_t npages;
+    uint64_t *pages; /* physical addresses */
+};
+
+struct interrupt {
+    struct kobj obj;
+    uint32_t irq;
+    bool pending;
+    struct list waiters;
+};
+
+struct endpoint *endpoint_create(void);
+void endpoint_destroy(struct kobj *o);
+void ipc_thread_cleanup(struct thread *t); /* unlink a dying thread from IPC partners */
+
+void channel_destroy(struct kobj *o);
+void vmo_destroy(struct kobj *o);
+struct vmo *vmo_create(uint64_t size);
+void interrupt_destroy(struct kobj *o);
+void interrupt_fire(uint32_t irq);
+
+/* System calls, each taking the caller's frame. */
+void sys_call(struct trap_frame *f);
+void sys_recv(struct trap_frame *f);
+void sys_reply_recv(struct trap_frame *f);
+bool ipc_fastpath_call(struct trap_frame *f);
+bool ipc_fastpath_reply_recv(struct trap_frame *f);
+int64_t sys_channel_create(uint64_t out);
+int64_t sys_channel_write(uint64_t h, uint64_t bytes, uint64_t nbytes, uint64_t handles,
+                          uint64_t nhandles);
+int64_t sys_channel_read(struct trap_frame *f);
+int64_t sys_channel_call(struct trap_frame *f);
+int64_t sys_vmo_create(uint64_t size);
+int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags);
+int64_t sys_vm_unmap(uint64_t va);
+int64_t sys_interrupt_create(uint64_t irq);
+int64_t sys_interrupt_wait(struct trap_frame *f);
+int64_t sys_interrupt_ack(uint64_t h);
+void plic_init(uint64_t base, uint64_t hart);
+void plic_enable(uint32_t irq, bool on);
+uint32_t plic_claim(void);
+void plic_complete(uint32_t irq);
+
+extern uint64_t stat_fastpath, stat_slowpath;
+
+#endif

@@ -1,0 +1,77 @@
+/* Physical frames, the kernel heap, Sv39 address spaces and user copies. */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <kernel/types.h>
+#include <xpc/sys.h>
+
+#define USER_IPCBUF_LIMIT_SLOTS ((USER_IPCBUF_LIMIT - USER_IPCBUF_BASE) / PAGE_SIZE)
+
+/* Physical frame allocator (one bit per 4 KiB frame). Frames are zeroed on allocation. */
+void frame_init(uint64_t mem_base, uint64_t mem_size, uint64_t reserved_lo, uint64_t reserved_hi,
+                uint64_t fdt_base, uint64_t fdt_size);
+uint64_t frame_alloc(void); /* physical address, 0 when out of memory */
+void frame_free(uint64_t pa);
+uint64_t frames_used(void);
+uint64_t frames_total(void);
+extern uint64_t heap_frames; /* frames held by the kernel heap (not counted as leaks) */
+
+/* The kernel maps all of DRAM at its physical address, so a physical address is a pointer. */
+static inline void *phys_to_virt(uint64_t pa)
+{
+    return (void *)pa;
+}
+
+/* Kernel heap: power-of-two size classes from 32 to 2048 bytes. */
+void *kmalloc(size_t size); /* zeroed */
+void kfree(void *p, size_t size);
+uint64_t kheap_live_bytes(void);
+
+/* Sv39 page-table entry bits. Bit 8 (RSW) marks a frame the address space owns and frees. */
+#define PTE_V     (1ULL << 0)
+#define PTE_R     (1ULL << 1)
+#define PTE_W     (1ULL << 2)
+#define PTE_X     (1ULL << 3)
+#define PTE_U     (1ULL << 4)
+#define PTE_G     (1ULL << 5)
+#define PTE_A     (1ULL << 6)
+#define PTE_D     (1ULL << 7)
+#define PTE_OWNED (1ULL << 8)
+
+struct vmo;
+struct mapping {
+    struct list link;
+    uint64_t va, size;
+    struct vmo *vmo;
+};
+
+struct address_space {
+    uint64_t root;  /* physical address of the root page table */
+    uint16_t asid;
+    uint64_t brk_base, brk;
+    struct list mappings;
+    uint32_t ipcbuf_slots[(USER_IPCBUF_LIMIT_SLOTS + 31) / 32];
+};
+
+void vm_init(uint64_t mem_base, uint64_t mem_size, const char *bootargs);
+bool vm_asid_mode(void);
+uint64_t kernel_mmio(uint64_t pa); /* kernel virtual address of a device register */
+struct address_space *as_create(void);
+void as_destroy(struct address_space *as);
+void as_activate(struct address_space *as); /* NULL: the kernel-only table */
+/* Maps pa at va with PTE flags (U added); 0 or an error. */
+int as_map_page(struct address_space *as, uint64_t va, uint64_t pa, uint64_t flags);
+/* Allocates, zeroes and maps owned frames over [va, va+size). */
+int as_map_anon(struct address_space *as, uint64_t va, uint64_t size, uint64_t flags);
+uint64_t as_unmap_page(struct address_space *as, uint64_t va); /* returns the old PTE */
+bool as_range_free(struct address_space *as, uint64_t va, uint64_t size);
+/* The physical address behind a user va if mapped with all of need_flags, else 0. */
+uint64_t as_lookup(struct address_space *as, uint64_t va, uint64_t need_flags);
+
+/* Copies between the kernel and the current address space. Never trusts the pointer: the range is
+ * checked to lie in user space, then accessed with SUM set; a fault returns ERR_FAULT. */
+int copy_from_user(void *dst, uint64_t usrc, size_t n);
+int copy_to_user(uint64_t udst, const void *src, size_t n);
+bool user_range_ok(uint64_t va, size_t n);
+
+#endif

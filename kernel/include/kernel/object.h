@@ -1,0 +1,151 @@
+/* Kernel objects, handles, processes, threads and the scheduler. */
+#ifndef KERNEL_OBJECT_H
+#define KERNEL_OBJECT_H
+
+#include <kernel/types.h>
+#include <kernel/mm.h>
+#include <xpc/sys.h>
+
+/* Every kernel object starts with this header. refs counts handles plus internal references;
+ * when it drops to zero the type's destroy function frees the object. */
+struct kobj {
+    uint32_t type;
+    uint32_t refs;
+};
+
+void kobj_init(struct kobj *o, uint32_t type);
+void kobj_ref(struct kobj *o);
+void kobj_unref(struct kobj *o);
+uint64_t kobj_live(uint32_t type);
+
+/* Handle table: a fixed array per process. A handle value is (generation << 16) | (index + 1), so
+ * a stale value of a closed slot is refused. */
+struct handle {
+    struct kobj *obj;
+    uint32_t rights;
+    uint16_t gen;
+};
+struct handle_table {
+    struct handle slot[HANDLE_TABLE_SIZE];
+};
+extern uint64_t handles_live;
+
+int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights);
+/* Looks up a handle: type OBJ_NONE accepts any; returns 0 or an error and sets *out. */
+int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t rights,
+               struct handle **out);
+int handle_close(struct handle_table *t, uint64_t h);
+/* Removes the handle without dropping its reference (for transfer). */
+int handle_take(struct handle_table *t, uint64_t h, struct kobj **obj, uint32_t *rights);
+void handle_table_clear(struct handle_table *t);
+
+/* The saved user context. Keep the layout in step with arch/riscv/entry.S; later fields (XPC
+ * CSRs) go after the ones the assembly touches. */
+struct trap_frame {
+    uint64_t x[32];
+    uint64_t sepc;
+    uint64_t sstatus;
+};
+#define REG_RA 1
+#define REG_SP 2
+#define REG_TP 4
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A2 12
+#define REG_A3 13
+#define REG_A4 14
+#define REG_A5 15
+#define REG_A6 16
+#define REG_A7 17
+
+enum thread_state { TS_READY, TS_RUNNING, TS_BLOCKED, TS_DEAD };
+enum block_reason {
+    BLOCK_NONE,
+    BLOCK_EP_SEND,   /* in an endpoint's send queue (call) */
+    BLOCK_EP_RECV,   /* in an endpoint's receive queue */
+    BLOCK_REPLY,     /* called, waiting for the reply */
+    BLOCK_CHANNEL,   /* waiting for a channel message */
+    BLOCK_CHANNEL_CALL,
+    BLOCK_WAIT_OBJ,  /* waiting for a process or thread to end */
+    BLOCK_SLEEP,
+    BLOCK_INTERRUPT,
+};
+
+struct process;
+struct endpoint;
+struct thread;
+typedef void (*continuation_fn)(struct thread *t);
+
+struct thread {
+    struct trap_frame frame; /* first: the trap entry finds it through sscratch */
+    struct kobj obj;
+    struct process *proc;
+    struct list proc_link;   /* in process->threads */
+    struct list run_link;    /* in a run queue or a wait queue */
+    enum thread_state state;
+    enum block_reason block;
+    void *wait_obj;          /* what it is blocked on */
+    continuation_fn cont;    /* run in the thread's address space before it returns to user */
+    bool restart;            /* blocked in a call that runs again when woken: keep a0 */
+    uint32_t priority;
+    uint64_t wake_time;
+    struct list sleep_link;
+    uint64_t ipcbuf_va, ipcbuf_pa;
+    /* seL4-style IPC */
+    struct thread *reply_to;  /* the caller this thread must answer */
+    struct thread *replier;   /* while BLOCK_REPLY: the thread that will answer */
+    uint64_t ep_badge;
+    /* Zircon-style channel_call */
+    uint32_t call_txid;
+    struct channel_msg *call_reply;
+    uint64_t call_args;       /* user pointer to channel_call_args */
+    int64_t exit_code;
+    struct list waiters; /* threads in object_wait on this thread */
+};
+
+struct process {
+    struct kobj obj;
+    struct address_space *as;
+    struct handle_table *handles;
+    struct list threads;
+    uint32_t nthreads;
+    bool dead;
+    int64_t exit_code;
+    struct list waiters; /* threads in object_wait on this process */
+    char name[32];
+};
+
+extern struct thread *current;
+
+struct process *process_create(const char *name);
+void process_kill(struct process *p, int64_t code);
+struct thread *thread_create(struct process *p, uint64_t entry, uint64_t sp, uint64_t arg,
+                             uint32_t priority);
+void thread_kill(struct thread *t, int64_t code);
+void thread_exit_current(int64_t code);
+
+/* Scheduler */
+void sched_init(void);
+void sched_ready(struct thread *t);      /* make runnable at the tail of its queue */
+void sched_unready(struct thread *t);    /* remove from its run queue */
+void sched_block(struct thread *t, enum block_reason why, void *obj);
+void sched_wake(struct thread *t, int64_t result); /* unblock with a0 = result */
+void schedule(void) __attribute__((noreturn)); /* pick and run the next thread */
+void switch_to(struct thread *t) __attribute__((noreturn)); /* run t now, bypassing queues */
+void sched_tick(void);
+void sched_sleep_until(struct thread *t, uint64_t time);
+void sched_cancel_sleep(struct thread *t);
+uint32_t sched_highest_ready(void);
+int64_t process_spawn(const char *name, const char *args, uint64_t args_len, struct kobj *bootstrap,
+                      uint32_t bootstrap_rights, struct process **out);
+struct bootimg_entry {
+    const char *name;
+    const uint8_t *data;
+    uint64_t size;
+};
+const struct bootimg_entry *bootimg_find(const char *name, size_t len);
+extern const struct bootimg_entry bootimg_table[];
+extern const uint64_t bootimg_count;
+void wake_waiters(struct list *waiters, int64_t result);
+
+#endif

@@ -1,0 +1,168 @@
+/* The system-call ABI shared by the kernel and user space: numbers, errors, rights, object types.
+ *
+ * Calling convention (documented in docs/syscalls.md): ecall with the number in a7 and up to
+ * seven arguments in a0-a6; the kernel returns a status or value in a0 (negative = error) and,
+ * for IPC, further results in a1-a6. All other registers are preserved. */
+#ifndef XPC_UAPI_SYS_H
+#define XPC_UAPI_SYS_H
+
+#include <stdint.h>
+
+enum sys_number {
+    SYS_NULL = 0,
+    SYS_DEBUG_WRITE = 1,
+    SYS_DEBUG_READ = 2,
+    SYS_EXIT = 3,
+    SYS_YIELD = 4,
+    SYS_CLOCK_GET = 5,
+    SYS_SLEEP = 6,
+    SYS_BRK = 7,
+    SYS_HANDLE_CLOSE = 8,
+    SYS_HANDLE_DUPLICATE = 9,
+    SYS_HANDLE_INFO = 10,
+    SYS_PROCESS_SPAWN = 11,
+    SYS_PROCESS_KILL = 12,
+    SYS_OBJECT_WAIT = 13,
+    SYS_THREAD_CREATE = 14,
+    SYS_THREAD_EXIT = 15,
+    SYS_VMO_CREATE = 16,
+    SYS_VMO_MAP = 17,
+    SYS_VM_UNMAP = 18,
+    SYS_ENDPOINT_CREATE = 19,
+    SYS_CALL = 20,
+    SYS_RECV = 21,
+    SYS_REPLY_RECV = 22,
+    SYS_CHANNEL_CREATE = 23,
+    SYS_CHANNEL_WRITE = 24,
+    SYS_CHANNEL_READ = 25,
+    SYS_CHANNEL_CALL = 26,
+    SYS_INTERRUPT_CREATE = 27,
+    SYS_INTERRUPT_WAIT = 28,
+    SYS_INTERRUPT_ACK = 29,
+    SYS_KSTATS = 30,
+    SYS_IPC_BUFFER = 31,
+    SYS_POWEROFF = 32,
+    SYS_THREAD_SET_PRIORITY = 33,
+    SYS_BOOTIMAGE_LIST = 34,
+    SYS_COUNT
+};
+
+/* Errors: always negative in a0. */
+#define ERR_BAD_SYSCALL     (-1)  /* no such system call number */
+#define ERR_INVALID_ARGS    (-2)  /* an argument is out of its documented range */
+#define ERR_BAD_HANDLE      (-3)  /* not a live handle of the calling process */
+#define ERR_WRONG_TYPE      (-4)  /* the handle names an object of another type */
+#define ERR_ACCESS_DENIED   (-5)  /* the handle lacks a right the operation needs */
+#define ERR_NO_MEMORY       (-6)  /* out of frames or kernel memory */
+#define ERR_FAULT           (-7)  /* a user pointer is outside user space or not mapped */
+#define ERR_SHOULD_WAIT     (-8)  /* nothing to read and the caller asked not to block */
+#define ERR_PEER_CLOSED     (-9)  /* the other side is gone */
+#define ERR_BUFFER_TOO_SMALL (-10) /* the message does not fit; it stays queued */
+#define ERR_OUT_OF_RANGE    (-11) /* address range overlaps something it may not */
+#define ERR_NOT_FOUND       (-12) /* no such boot-image program */
+#define ERR_NO_RESOURCES    (-13) /* a table or queue limit is reached */
+#define ERR_BAD_STATE       (-14) /* e.g. reply with nobody to reply to */
+#define ERR_ALREADY_BOUND   (-15) /* the interrupt line is already bound */
+#define ERR_NOT_SUPPORTED   (-16) /* e.g. sending a channel handle through itself */
+
+/* Handle rights. */
+#define RIGHT_READ      (1u << 0)
+#define RIGHT_WRITE     (1u << 1)
+#define RIGHT_DUPLICATE (1u << 2)
+#define RIGHT_TRANSFER  (1u << 3)
+#define RIGHT_MAP       (1u << 4)
+#define RIGHT_WAIT      (1u << 5)
+#define RIGHT_MANAGE    (1u << 6) /* kill a process, set a thread's priority */
+#define RIGHT_GRANT     (1u << 7) /* reserved for XPC: hand out call rights */
+#define RIGHT_SAME_RIGHTS 0xffffffffu
+#define RIGHTS_ALL      0xffu
+
+/* Kernel object types (SYS_HANDLE_INFO returns type | rights << 8). */
+enum obj_type {
+    OBJ_NONE = 0,
+    OBJ_PROCESS,
+    OBJ_THREAD,
+    OBJ_ADDRESS_SPACE,
+    OBJ_VMO,
+    OBJ_ENDPOINT,
+    OBJ_CHANNEL,
+    OBJ_INTERRUPT,
+    OBJ_TYPE_COUNT
+};
+
+/* Limits. */
+#define HANDLE_TABLE_SIZE   256
+#define IPC_MSG_WORDS       496 /* message words in an IPC buffer (4 KiB page) */
+#define IPC_REG_WORDS       4   /* words carried in registers a2-a5 */
+#define IPC_MAX_HANDLES     8
+#define CHANNEL_MAX_BYTES   4096
+#define CHANNEL_MAX_HANDLES 8
+#define CHANNEL_MAX_QUEUED  64
+#define VMO_MAX_SIZE        (2u << 20) /* one frame of page addresses */
+#define MAX_PRIORITY        31
+#define DEFAULT_PRIORITY    16
+
+/* Endpoint message info word (a1): length in words, handle count, label. */
+#define MSGINFO(label, words, handles)                                                             \
+    (((uint64_t)(label) << 16) | ((uint64_t)(handles) << 12) | (uint64_t)(words))
+#define MSGINFO_WORDS(i)   ((i) & 0xfffu)
+#define MSGINFO_HANDLES(i) (((i) >> 12) & 0xfu)
+#define MSGINFO_LABEL(i)   ((i) >> 16)
+
+/* The per-thread IPC buffer: one page, mapped read-write in the thread's process. Message words
+ * 0-3 travel in registers; words 4.. travel here at the same index. */
+struct ipc_buffer {
+    uint64_t msg[IPC_MSG_WORDS];
+    uint64_t handles[IPC_MAX_HANDLES]; /* handles to send; received handles arrive here */
+    uint64_t badge;
+    uint64_t reserved[7];
+};
+
+/* SYS_CHANNEL_READ flags. */
+#define CHANNEL_READ_WAIT 1u /* block until a message or peer closure */
+
+/* SYS_CHANNEL_CALL argument block (as Zircon's zx_channel_call_args_t). The first 4 bytes of the
+ * written message are overwritten with a transaction id; the reply must start with the same. */
+struct channel_call_args {
+    const void *wr_bytes;
+    const uint64_t *wr_handles;
+    uint32_t wr_num_bytes;
+    uint32_t wr_num_handles;
+    void *rd_bytes;
+    uint64_t *rd_handles;
+    uint32_t rd_num_bytes;
+    uint32_t rd_num_handles;
+};
+
+/* SYS_VMO_MAP flags. */
+#define MAP_READ  1u
+#define MAP_WRITE 2u
+
+/* SYS_KSTATS result: what the leak checks compare. */
+struct kstats {
+    uint64_t objects[OBJ_TYPE_COUNT]; /* live kernel objects per type */
+    uint64_t frames_used;             /* frames in use, excluding kernel-heap slabs */
+    uint64_t frames_total;
+    uint64_t heap_bytes;              /* live kernel-heap allocations */
+    uint64_t handles;                 /* live handles in all tables */
+    uint64_t selftest_passed;         /* kernel self-test results at boot */
+    uint64_t selftest_failed;
+    uint64_t fastpath_calls;          /* IPC fastpath hits */
+    uint64_t slowpath_calls;
+    uint64_t asid_mode;               /* 1 = ASIDs, 0 = flush on every switch */
+};
+
+/* User address-space layout (see docs/kernel.md). */
+#define USER_BASE         0x00010000ULL
+#define USER_HEAP_LIMIT   0x20000000ULL
+#define USER_MAP_BASE     0x20000000ULL /* SYS_VMO_MAP picks addresses here */
+#define USER_MAP_LIMIT    0x3e000000ULL
+#define USER_STACK_TOP    0x3f000000ULL
+#define USER_STACK_SIZE   0x00010000ULL
+#define USER_IPCBUF_BASE  0x3f000000ULL /* one page per thread slot */
+#define USER_IPCBUF_LIMIT 0x40000000ULL
+#define RELAY_WINDOW_BASE 0x40000000ULL /* reserved for XPC relay segments: never in a page table */
+#define RELAY_WINDOW_LIMIT 0x80000000ULL
+#define USER_TOP          0x40000000ULL /* user pages live below this */
+
+#endif

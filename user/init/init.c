@@ -1,0 +1,98 @@
+/* init: the first process. With "test" in its arguments it runs the test programs and reports
+ * the totals (plus the kernel's self-tests and a whole-system leak check) as the last line,
+ * then powers off; with "bench" it runs the benchmark; otherwise it keeps a shell running. */
+#include <stdio.h>
+#include <string.h>
+#include <xpc/usys.h>
+
+static uint64_t total_passed, total_failed;
+
+/* Runs a test program; it reports {passed, failed} through a channel before exiting. */
+static void run_test(const char *name, const char *args)
+{
+    uint64_t ch[2];
+    if (sys_channel_create(ch) < 0) {
+        total_failed++;
+        return;
+    }
+    int64_t p = xpc_spawn(name, args, ch[1]);
+    if (p < 0) {
+        printf("init: cannot start %s: %s\n", name, xpc_strerror(p));
+        total_failed++;
+        sys_handle_close(ch[0]);
+        return;
+    }
+    int64_t code = sys_object_wait(p);
+    uint64_t counts[2];
+    uint64_t actual;
+    int64_t r = sys_channel_read(ch[0], counts, sizeof(counts), NULL, 0, &actual, 0);
+    if (r < 0 || actual != sizeof(counts)) {
+        printf("init: %s reported nothing (exit %ld)\n", name, (long)code);
+        total_failed++;
+    } else {
+        printf("init: %s: %lu passed, %lu failed (exit %ld)\n", name, (unsigned long)counts[0],
+               (unsigned long)counts[1], (long)code);
+        total_passed += counts[0];
+        total_failed += counts[1];
+        if (code != 0 && counts[1] == 0)
+            total_failed++;
+    }
+    sys_handle_close(p);
+    sys_handle_close(ch[0]);
+}
+
+static void leak_check(const struct kstats *a, const struct kstats *b)
+{
+    int ok = a->frames_used == b->frames_used && a->heap_bytes == b->heap_bytes &&
+             a->handles == b->handles;
+    for (int i = 0; i < OBJ_TYPE_COUNT; i++)
+        ok &= a->objects[i] == b->objects[i];
+    printf("init: system leak check: frames %lu -> %lu, heap %lu -> %lu, handles %lu -> %lu: %s\n",
+           (unsigned long)a->frames_used, (unsigned long)b->frames_used,
+           (unsigned long)a->heap_bytes, (unsigned long)b->heap_bytes, (unsigned long)a->handles,
+           (unsigned long)b->handles, ok ? "ok" : "LEAK");
+    if (ok)
+        total_passed++;
+    else
+        total_failed++;
+}
+
+static int has_word(int argc, char **argv, const char *w)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], w) == 0)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    printf("init: started\n");
+    if (has_word(argc, argv, "test")) {
+        struct kstats before, after;
+        sys_kstats(&before);
+        run_test("utest", "");
+        run_test("fuzz", "100000 1");
+        sys_kstats(&after);
+        leak_check(&before, &after);
+        total_passed += after.selftest_passed;
+        total_failed += after.selftest_failed;
+        printf("%lu passed, %lu failed\n", (unsigned long)total_passed, (unsigned long)total_failed);
+        sys_poweroff(total_failed != 0);
+    }
+    if (has_word(argc, argv, "bench")) {
+        int64_t p = xpc_spawn("bench", "", 0);
+        if (p >= 0)
+            sys_object_wait(p);
+        sys_poweroff(p < 0);
+    }
+    for (;;) {
+        int64_t p = xpc_spawn("shell", "", 0);
+        if (p < 0) {
+            printf("init: cannot start the shell: %s\n", xpc_strerror(p));
+            sys_poweroff(1);
+        }
+        sys_object_wait(p);
+        sys_handle_close(p);
+    }
+}
