@@ -11,9 +11,13 @@ _start:
     la t0, __strap_stack_top
     csrw sscratch, t0
     csrw mie, zero
-    /* mtimecmp resets to 0 on QEMU, which leaves MTIP pending: push it to the far future. */
+    /* mtimecmp resets to 0 on QEMU, which leaves MTIP pending: push it to the far future
+     * (see quiet_mtip in irq.h for why not all ones). */
+    li t0, 0x200bff8
+    ld t1, 0(t0)
+    li t2, 1 << 50
+    add t1, t1, t2
     li t0, 0x2004000
-    li t1, -1
     sd t1, 0(t0)
     csrw mstatus, zero
     /* With PMP implemented and no entry matching, S and U may touch nothing (priv spec 3.7.1).

@@ -20,7 +20,7 @@ void irq_quiet(uint64_t irq)
     log_irq(irq);
     switch (irq) {
     case IRQ_M_SOFT: *CLINT_MSIP = 0; break;
-    case IRQ_M_TIMER: *CLINT_MTIMECMP = ~0ULL; break;
+    case IRQ_M_TIMER: quiet_mtip(); break;
     /* From M the S-level pending bits are plain writable bits. */
     case IRQ_S_SOFT: csr_clear(mip, 1ULL << IRQ_S_SOFT); break;
     case IRQ_S_TIMER: csr_clear(mip, 1ULL << IRQ_S_TIMER); break;
