@@ -12,6 +12,7 @@ struct block_cache *block_cache_create(size_t pool_bytes, unsigned hash_bits)
     if (!c)
         return NULL;
     c->hash_mask = (1u << hash_bits) - 1;
+    c->gen = 1;
     c->hash = calloc((size_t)c->hash_mask + 1, sizeof *c->hash);
     c->pool = malloc(pool_bytes);
     c->pool_size = pool_bytes;
@@ -36,6 +37,19 @@ void block_cache_flush(struct block_cache *c)
     memset(c->hash, 0, ((size_t)c->hash_mask + 1) * sizeof *c->hash);
     c->used = 0;
     c->flushes++;
+    c->gen++;
+}
+
+void block_link(struct block_cache *c, struct block *from, uint64_t va, struct block *to)
+{
+    unsigned slot;
+    if (from->next[0].gen != c->gen)
+        slot = 0;
+    else if (from->next[1].gen != c->gen)
+        slot = 1;
+    else
+        slot = from->next_victim ^= 1; /* both live: replace them in turn */
+    from->next[slot] = (struct block_link){.va = va, .gen = c->gen, .to = to};
 }
 
 /* Fetch 16 bits of code at a physical address: RAM directly, else through the bus (the ROM). */
@@ -78,6 +92,7 @@ static struct block *straddling(struct hart *h, uint64_t pc, uint32_t low, struc
     b->insns[1] = (struct insn){.op = OP_END, .off = 4};
     b->n = 1;
     b->pa = UINT64_MAX;
+    b->next[0].gen = b->next[1].gen = 0; /* never linked: it is not in the cache */
     return b;
 }
 
@@ -128,6 +143,8 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     b->insns[n] = (struct insn){.op = OP_END, .off = (uint16_t)off};
     b->n = n;
     b->pa = pa;
+    b->next[0].gen = b->next[1].gen = 0;
+    b->next_victim = 0;
     c->used += sizeof(struct block) + (n + 1) * sizeof(struct insn);
     c->used = (c->used + 15) & ~(size_t)15;
     unsigned slot = (pa >> 1) & c->hash_mask;

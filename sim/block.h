@@ -10,10 +10,22 @@
 
 #define BLOCK_MAX_INSNS 64
 
+/* A block remembers up to two successors it jumped to, so that hot loops go from block to block
+ * without translating the PC again. A link holds only while the cache's generation is the one
+ * it was made in: the generation moves on whenever the fetch translation context may have
+ * changed (privilege, satp, TLB flush) or blocks were dropped. */
+struct block_link {
+    uint64_t va;
+    uint64_t gen;
+    struct block *to;
+};
+
 struct block {
     uint64_t pa;
     struct block *hash_next;
+    struct block_link next[2];
     uint32_t n; /* instructions, not counting the END sentinel */
+    uint32_t next_victim;
     struct insn insns[];
 };
 
@@ -23,8 +35,10 @@ struct block_cache {
     uint8_t *pool;
     size_t pool_size;
     size_t used;
+    uint64_t gen; /* starts at 1; links with another value are stale */
     uint64_t flushes;
     uint64_t translations;
+    uint64_t chained; /* block-to-block transfers that skipped the lookup */
 };
 
 struct hart;
@@ -32,6 +46,13 @@ struct hart;
 struct block_cache *block_cache_create(size_t pool_bytes, unsigned hash_bits);
 void block_cache_destroy(struct block_cache *c);
 void block_cache_flush(struct block_cache *c);
+/* The fetch translation context changed: every link is stale. */
+static inline void block_cache_unlink_all(struct block_cache *c)
+{
+    c->gen++;
+}
+/* Remember that `from` went on to `to` at virtual address va. */
+void block_link(struct block_cache *c, struct block *from, uint64_t va, struct block *to);
 
 static inline struct block *block_lookup(const struct block_cache *c, uint64_t pa)
 {

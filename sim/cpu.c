@@ -74,8 +74,11 @@ void hart_run(struct hart *h, uint64_t max_cycles)
         struct insn room[2];
     } scratch;
     uint64_t stop = h->cycle + max_cycles;
-    void (*run_block)(struct hart *, const struct block *) =
+    struct block *(*run_block)(struct hart *, struct block *) =
         h->timing ? run_block_timed : run_block_fast;
+    struct block_cache *c = h->blocks;
+    struct block *last = NULL;
+    uint64_t last_gen = 0;
 
     while (!m->exit.requested && h->cycle < stop) {
         if (h->cycle >= h->next_event)
@@ -99,6 +102,10 @@ void hart_run(struct hart *h, uint64_t max_cycles)
                 continue;
             }
         }
-        run_block(h, b);
+        /* Link only cached blocks, and only within the context the exit was taken in. */
+        if (last && last_gen == c->gen && last->pa != UINT64_MAX && b->pa != UINT64_MAX)
+            block_link(c, last, h->pc, b);
+        last = run_block(h, b);
+        last_gen = c->gen;
     }
 }

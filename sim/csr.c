@@ -1,6 +1,7 @@
 /* Control and status registers (privileged spec 1.12 chapters 2, 3 and 4). */
 #include "cpu.h"
 
+#include "block.h"
 #include "machine.h"
 #include "mmu.h"
 
@@ -76,6 +77,8 @@ static uint16_t asid_tag_for(struct hart *h, uint16_t asid)
 
 void hart_update_mode(struct hart *h)
 {
+    /* Privilege or ASID may have changed: block links were made under the old fetch context. */
+    block_cache_unlink_all(h->blocks);
     uint64_t s = h->csr.mstatus;
     h->data_mode = (h->priv == PRIV_M && (s & MSTATUS_MPRV)) ? (unsigned)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) : h->priv;
     uint64_t satp = h->csr.satp;

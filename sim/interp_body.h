@@ -7,7 +7,7 @@
 #define RUN_BLOCK run_block_fast
 #endif
 
-void RUN_BLOCK(struct hart *h, const struct block *b)
+struct block *RUN_BLOCK(struct hart *h, struct block *b)
 {
     static const void *const labels[OP_COUNT] = {
 #define INSN_LABEL(name, ends) [OP_##name] = &&L_##name,
@@ -15,9 +15,8 @@ void RUN_BLOCK(struct hart *h, const struct block *b)
 #undef INSN_LABEL
     };
     uint64_t *const x = h->x;
-    const uint64_t pc0 = h->pc;
-    const struct insn *in = b->insns;
-    const struct insn *first = in;
+    uint64_t pc0;
+    const struct insn *in, *first;
     uint64_t v;
 
 #define PC (pc0 + in->off)
@@ -31,18 +30,24 @@ void RUN_BLOCK(struct hart *h, const struct block *b)
         in++;                                                                                      \
         DISPATCH();                                                                                \
     } while (0)
-/* Leave the block after this instruction retired, with h->pc already set. */
-#define RETIRE_AND_LEAVE()                                                                         \
+#define RETIRE(extra)                                                                              \
     do {                                                                                           \
-        uint64_t n_ = (uint64_t)(in - first) + 1;                                                  \
+        uint64_t n_ = (uint64_t)(in - first) + (extra);                                            \
         h->instret += n_;                                                                          \
         h->cycle += n_;                                                                            \
-        return;                                                                                    \
     } while (0)
+/* Leave for the hart's loop after this instruction retired, with h->pc already set. */
+#define RETIRE_AND_LEAVE()                                                                         \
+    do {                                                                                           \
+        RETIRE(1);                                                                                 \
+        return NULL;                                                                               \
+    } while (0)
+/* This instruction retired and control goes to `target`: follow the block's link if it has one. */
 #define JUMP(target)                                                                               \
     do {                                                                                           \
         h->pc = (target);                                                                          \
-        RETIRE_AND_LEAVE();                                                                        \
+        RETIRE(1);                                                                                 \
+        goto chain;                                                                                \
     } while (0)
 #define BRANCH(cond) JUMP((cond) ? PC + IMM : PC + in->len)
 #define LOAD(fn, conv)                                                                             \
@@ -67,7 +72,26 @@ void RUN_BLOCK(struct hart *h, const struct block *b)
         first = in;                                                                                \
     } while (0)
 
+enter:
+    pc0 = h->pc;
+    in = first = b->insns;
     DISPATCH();
+
+/* A block boundary: interrupts, timers and I/O are looked at here, by the hart's loop. */
+chain:
+    if (h->irq_check || h->cycle >= h->next_event)
+        return b;
+    {
+        const uint64_t gen = h->blocks->gen;
+        const struct block_link *l = &b->next[0];
+        if (l->va != h->pc || l->gen != gen) {
+            l = &b->next[1];
+            if (l->va != h->pc || l->gen != gen)
+                return b;
+        }
+        b = l->to;
+        goto enter;
+    }
 
 L_NOP:
 L_FENCE:
@@ -239,22 +263,16 @@ L_ILLEGAL:
     h->exc_cause = CAUSE_ILLEGAL_INSN;
     h->exc_tval = (uint32_t)in->imm;
     goto exception;
-L_END: {
-    uint64_t n_ = (uint64_t)(in - first);
-    h->instret += n_;
-    h->cycle += n_;
+L_END:
     h->pc = PC;
-    return;
-}
+    RETIRE(0);
+    goto chain;
 
-exception: {
-    uint64_t n_ = (uint64_t)(in - first);
-    h->instret += n_;
-    h->cycle += n_;
+exception:
     h->pc = PC;
+    RETIRE(0);
     hart_trap(h, h->exc_cause, h->exc_tval);
-    return;
-}
+    return NULL;
 #undef PC
 #undef RD
 #undef RS1
@@ -263,6 +281,7 @@ exception: {
 #undef DISPATCH
 #undef NEXT
 #undef RETIRE_AND_LEAVE
+#undef RETIRE
 #undef JUMP
 #undef BRANCH
 #undef LOAD

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "machine.h"
@@ -33,6 +34,7 @@ static void usage(FILE *f)
             "\n"
             "Simulation:\n"
             "  --max-insns N        stop after about N instructions (exit status 3)\n"
+            "  --stats              print instructions, cycles and host speed at exit (stderr)\n"
             "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
             "  --help               this text\n"
             "\n"
@@ -78,6 +80,7 @@ static bool parse_u64(const char *s, uint64_t *out)
 
 int main(int argc, char **argv)
 {
+    bool stats = false;
     struct machine_config cfg = {
         .ram_size = 128ULL << 20,
         .bios = DEFAULT_BIOS,
@@ -147,6 +150,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "xpcsim: bad instruction count '%s'\n", val);
                 return 2;
             }
+        } else if (!strcmp(a, "-stats")) {
+            stats = true;
         } else if (!strcmp(a, "-core-hz")) {
             NEEDS_VALUE();
             if (!parse_u64(val, &cfg.core_hz) || cfg.core_hz < 10000000ULL) {
@@ -173,7 +178,15 @@ int main(int argc, char **argv)
         machine_destroy(&m);
         return 0;
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int code = machine_run(&m);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (stats) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+        fprintf(stderr, "instructions %" PRIu64 "\ncycles %" PRIu64 "\nhost_seconds %.6f\nmips %.1f\n",
+                m.hart.instret, m.hart.cycle, secs, secs > 0 ? (double)m.hart.instret / secs / 1e6 : 0.0);
+    }
     machine_destroy(&m);
     return code;
 }

@@ -2,6 +2,7 @@
  * paths of guest loads and stores. */
 #include "mmu.h"
 
+#include "block.h"
 #include "machine.h"
 
 static const uint8_t page_fault_cause[3] = {CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
@@ -24,6 +25,7 @@ static void tlb_clear(struct tlb_entry *e, unsigned n)
 
 void tlb_flush_all(struct hart *h)
 {
+    block_cache_unlink_all(h->blocks);
     for (unsigned m = 0; m < TLB_MODES; m++) {
         tlb_clear(h->tlb[m].read, TLB_SETS);
         tlb_clear(h->tlb[m].write, TLB_SETS);
