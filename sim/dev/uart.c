@@ -109,6 +109,13 @@ static void uart_output(struct uart *u, const void *buf, size_t len)
         ssize_t n = write(u->out_fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* Someone made the terminal non-blocking (stdin and stdout often share it): wait
+             * for room rather than drop console output, but never hang on a stalled reader. */
+            struct pollfd pfd = {.fd = u->out_fd, .events = POLLOUT};
+            if (poll(&pfd, 1, 1000) > 0)
+                continue;
+        }
         if (n <= 0)
             return; /* a closed or broken console loses output, as a disconnected line would */
         p += n;

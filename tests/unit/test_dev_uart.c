@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -254,4 +256,39 @@ Test(uart, no_input_fd)
     cr_expect(d.read(u, LSR, 1, &v));
     cr_expect_eq(v & 1, 0);
     uart_destroy(u);
+}
+
+Test(uart, output_survives_a_non_blocking_full_pipe)
+{
+    /* Fill the output pipe, then let a reader drain it while the UART writes. */
+    int flags = fcntl(out_pipe[1], F_GETFL);
+    fcntl(out_pipe[1], F_SETFL, flags | O_NONBLOCK);
+    static char junk[1 << 16];
+    size_t filled = 0;
+    for (;;) {
+        ssize_t n = write(out_pipe[1], junk, sizeof(junk));
+        if (n <= 0)
+            break;
+        filled += (size_t)n;
+    }
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000}, NULL);
+        char buf[4096];
+        size_t got = 0;
+        while (got < filled) {
+            ssize_t n =
+                read(out_pipe[0], buf, sizeof(buf) < filled - got ? sizeof(buf) : filled - got);
+            if (n > 0)
+                got += (size_t)n;
+        }
+        _exit(0);
+    }
+    wr(THR, '!');
+    int status;
+    waitpid(pid, &status, 0);
+    char c = 0;
+    cr_expect_eq(drain(&c, 1), 1, "the byte was written once there was room");
+    cr_expect_eq(c, '!');
 }
