@@ -159,12 +159,12 @@ static inline int xpc_is_xpc_cause(uint64_t cause)
 /* Prefetch x-entry `id` into the engine cache: the negative-ID form of xcall never faults and
  * changes nothing else, so it is safe to issue from C. (The calling form of xcall leaves the
  * C function, so it belongs to assembly trampolines: see libxpc.) */
-static inline void xpc_prefetch(uint64_t id)
+static inline void xpc_insn_prefetch(uint64_t id)
 {
     __asm__ volatile(XPC_ASM_XCALL("%0")::"r"(~id) : "memory");
 }
 
-static inline void xpc_swapseg(uint64_t index)
+static inline void xpc_insn_swapseg(uint64_t index)
 {
     __asm__ volatile(XPC_ASM_SWAPSEG("%0")::"r"(index) : "memory");
 }
