@@ -170,6 +170,7 @@ static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint
     struct thread *t = thread_create(current->proc, entry, sp, arg, (uint32_t)prio);
     if (!t)
         return ERR_NO_MEMORY;
+    t->frame.x[3] = current->frame.x[3]; /* gp: the same program, the same global pointer */
     kobj_ref(&t->obj);
     return handle_install(ht, &t->obj, RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
 }
@@ -258,9 +259,9 @@ void syscall_dispatch(struct trap_frame *f)
             r = ERR_INVALID_ARGS;
             break;
         }
-        f->x[REG_A0] = 0;
         sched_block(current, BLOCK_SLEEP, NULL);
-        sched_sleep_until(current, read_time() + ns_to_ticks(a[0]));
+        sched_sleep_until(current, read_time() + ns_to_ticks(a[0]) + 1);
+        f->x[REG_A0] = 0;
         return;
     case SYS_BRK: r = sys_brk(a[0]); break;
     case SYS_HANDLE_CLOSE: r = handle_close(current->proc->handles, a[0]); break;

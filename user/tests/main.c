@@ -1,1 +1,36 @@
-int main(void){return 0;}
+/* utest: the user-level test suite. Each area lives in its own file. */
+#include <string.h>
+#include "harness.h"
+
+unsigned long tests_passed, tests_failed;
+
+static void run(const char *name, void (*fn)(void))
+{
+    unsigned long p = tests_passed, f = tests_failed;
+    fn();
+    printf("utest: %-10s %lu passed, %lu failed\n", name, tests_passed - p, tests_failed - f);
+}
+
+int main(void)
+{
+    struct kstats before, after;
+    sys_kstats(&before);
+    run("syscalls", test_syscalls);
+    run("handles", test_handles);
+    run("vmo", test_vmo);
+    run("endpoint", test_endpoint);
+    run("channel", test_channel);
+    run("process", test_process);
+    run("sched", test_sched);
+    /* Everything the tests made is closed: only the objects of this process remain (threads
+     * that ended are gone too). */
+    sys_kstats(&after);
+    for (int t = OBJ_VMO; t < OBJ_TYPE_COUNT; t++)
+        CHECK_EQ(after.objects[t], before.objects[t]);
+    CHECK_EQ(after.objects[OBJ_PROCESS], before.objects[OBJ_PROCESS]);
+    CHECK_EQ(after.objects[OBJ_THREAD], before.objects[OBJ_THREAD]);
+    CHECK_EQ(after.handles, before.handles);
+    uint64_t counts[2] = {tests_passed, tests_failed};
+    sys_channel_write(xpc_bootstrap_handle, counts, sizeof(counts), NULL, 0);
+    return tests_failed != 0;
+}

@@ -1,0 +1,67 @@
+/* Processes: spawn, exit codes, faults, kill, teardown without leaks. */
+#include <string.h>
+#include "harness.h"
+
+static volatile int thread_ran;
+
+static void set_flag(void *arg)
+{
+    thread_ran = (int)(uintptr_t)arg;
+}
+
+void test_process(void)
+{
+    CHECK_EQ(xpc_spawn("no-such-program", "", 0), ERR_NOT_FOUND);
+    CHECK_EQ(sys_spawn("server", 0, "", 0, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(sys_spawn((char *)0x10, 6, "", 0, 0), ERR_FAULT);
+    CHECK_EQ(sys_spawn("server", 6, "", 0, 12345), ERR_BAD_HANDLE);
+    struct kstats s0, s1;
+    /* Warm up: the first spawn grows our heap and the handle table. */
+    int64_t p = xpc_spawn("server", "exit 0", 0);
+    sys_object_wait(p);
+    sys_handle_close(p);
+    sys_kstats(&s0);
+    p = xpc_spawn("server", "exit 7", 0);
+    CHECK(p > 0);
+    CHECK_EQ(sys_object_wait(p), 7);
+    CHECK_EQ(sys_object_wait(p), 7); /* a zombie keeps its status */
+    CHECK_EQ(sys_handle_info(p) & 0xff, OBJ_PROCESS);
+    sys_handle_close(p);
+    /* A fault kills the process, not the kernel. */
+    p = xpc_spawn("server", "crash", 0);
+    int64_t code = sys_object_wait(p);
+    CHECK(code < -1000);
+    sys_handle_close(p);
+    /* Kill a spinning process that holds objects. */
+    p = xpc_spawn("server", "spin", 0);
+    sys_sleep_ns(5000000);
+    CHECK_EQ(sys_kill(p), 0);
+    CHECK_EQ(sys_object_wait(p), ERR_PEER_CLOSED);
+    CHECK_EQ(sys_kill(p), 0); /* already dead: no effect */
+    sys_handle_close(p);
+    /* A killed server in the middle of a session: its endpoint handle and mapping go away. */
+    int64_t ep = sys_endpoint_create();
+    p = xpc_spawn("server", "ep", sys_handle_duplicate(ep, RIGHT_SAME_RIGHTS));
+    struct ipc_msg m = {MSGINFO(LABEL_ECHO, 1, 0), {1, 0, 0, 0}, 0};
+    CHECK_EQ(ipc_call(ep, &m), 0);
+    CHECK_EQ(sys_kill(p), 0);
+    sys_object_wait(p);
+    sys_handle_close(p);
+    sys_handle_close(ep);
+    sys_kstats(&s1);
+    CHECK_EQ(s1.frames_used, s0.frames_used);
+    CHECK_EQ(s1.heap_bytes, s0.heap_bytes);
+    CHECK_EQ(s1.objects[OBJ_PROCESS], s0.objects[OBJ_PROCESS]);
+    CHECK_EQ(s1.objects[OBJ_THREAD], s0.objects[OBJ_THREAD]);
+    CHECK_EQ(s1.handles, s0.handles);
+    /* Threads. */
+    CHECK_EQ(sys_thread_create(0, 0x3e000000, 0, DEFAULT_PRIORITY), ERR_INVALID_ARGS);
+    CHECK_EQ(sys_thread_create(0x10000, 0x3e000008, 0, DEFAULT_PRIORITY), ERR_INVALID_ARGS);
+    CHECK_EQ(sys_thread_create(0x10000, 0x3e000000, 0, MAX_PRIORITY + 1), ERR_INVALID_ARGS);
+    int64_t t = xpc_thread_start(set_flag, (void *)5, 8192, DEFAULT_PRIORITY);
+    CHECK(t > 0);
+    CHECK_EQ(sys_object_wait(t), 0);
+    CHECK_EQ(thread_ran, 5);
+    CHECK_EQ(sys_handle_info(t) & 0xff, OBJ_THREAD);
+    sys_handle_close(t);
+}
