@@ -15,6 +15,7 @@
 struct machine;
 struct block;
 struct timing;
+struct xpc_engine;
 
 #define TLB_SETS 256
 #define TLB_MODES 4 /* indexed by privilege: U, S, (unused), M */
@@ -100,6 +101,8 @@ struct hart {
     struct machine *machine;
     struct block_cache *blocks;
     struct timing *timing; /* NULL when the cycle model is off */
+    struct xpc_engine *xpc; /* NULL on a core without the XPC engine */
+    uint64_t xpc_seg_gen;   /* the engine's segment generation the soft TLB was last made for */
 
     /* Statistics the cycle model does not count itself. */
     uint64_t trap_count[64];
@@ -127,5 +130,7 @@ bool csr_read(struct hart *h, unsigned csrno, uint64_t *val);
 bool csr_write(struct hart *h, unsigned csrno, uint64_t val);
 /* Recompute data_mode and ASID tags after priv/mstatus/satp changed. */
 void hart_update_mode(struct hart *h);
+/* satp's WARL rules; flushes the soft TLB only when the mode changes (ASIDs tag the rest). */
+void hart_write_satp(struct hart *h, uint64_t val);
 
 #endif

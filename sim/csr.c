@@ -4,6 +4,7 @@
 #include "block.h"
 #include "machine.h"
 #include "mmu.h"
+#include "xpc_glue.h"
 
 enum {
     CSR_SSTATUS = 0x100, CSR_SIE = 0x104, CSR_STVEC = 0x105, CSR_SCOUNTEREN = 0x106,
@@ -89,7 +90,7 @@ void hart_update_mode(struct hart *h)
     h->fetch_asid = h->priv == PRIV_M ? 0 : tag;
 }
 
-static void satp_write(struct hart *h, uint64_t val)
+void hart_write_satp(struct hart *h, uint64_t val)
 {
     uint64_t mode = val >> SATP_MODE_SHIFT;
     if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48)
@@ -132,6 +133,9 @@ static bool privileged_enough(const struct hart *h, unsigned csrno)
 bool csr_read(struct hart *h, unsigned csrno, uint64_t *val)
 {
     struct csrs *c = &h->csr;
+    int xpc = xpc_csr_access(h, csrno, false, val);
+    if (xpc)
+        return xpc > 0;
     if (!privileged_enough(h, csrno))
         return false;
     if (csrno >= CSR_CYCLE && csrno <= CSR_HPMCOUNTER31) {
@@ -217,6 +221,9 @@ static void pmpcfg_write(struct csrs *c, unsigned idx, uint64_t val)
 bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
 {
     struct csrs *c = &h->csr;
+    int xpc = xpc_csr_access(h, csrno, true, &val);
+    if (xpc)
+        return xpc > 0;
     if (!privileged_enough(h, csrno) || (csrno >> 10) == 3)
         return false; /* too little privilege, or a read-only CSR */
     if (csrno >= CSR_MHPMCOUNTER3 && csrno <= CSR_MHPMCOUNTER31)
@@ -260,7 +267,7 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
     case CSR_SATP:
         if (h->priv == PRIV_S && (c->mstatus & MSTATUS_TVM))
             return false;
-        satp_write(h, val);
+        hart_write_satp(h, val);
         return true;
     case CSR_MSTATUS: mstatus_write(h, val, MSTATUS_WRITABLE); return true;
     case CSR_MISA: return true; /* WARL, fixed: the extensions cannot be switched off */

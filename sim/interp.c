@@ -60,7 +60,7 @@ static bool amo_translate(struct hart *h, uint64_t va, unsigned size, uint64_t *
 {
     if (va & (size - 1))
         return exc(h, CAUSE_MISALIGNED_STORE, va);
-    return mmu_translate(h, va, ACCESS_WRITE, h->data_mode, pa);
+    return mmu_translate_data(h, va, size, ACCESS_WRITE, true, pa);
 }
 
 static bool do_amo(struct hart *h, unsigned op, uint64_t va, uint64_t src, uint64_t *result)

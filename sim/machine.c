@@ -16,6 +16,7 @@
 #include "fdt.h"
 #include "loader.h"
 #include "mmu.h"
+#include "xpc/engine.h"
 #include "xpc/memmap.h"
 
 #define FDT_MAX_SIZE (64 * 1024)
@@ -166,6 +167,19 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     if (!m->hart.blocks)
         return fail(err, errlen, "out of memory");
 
+    if (cfg->xpc) {
+        struct xpc_config xc = {.cache_entries = cfg->xpc_cache_entries,
+                                .cache_enabled = cfg->xpc_cache,
+                                .nonblocking_link = cfg->xpc_nonblocking};
+        m->xpc = calloc(1, sizeof *m->xpc);
+        if (!m->xpc)
+            return fail(err, errlen, "out of memory");
+        const char *why = xpc_engine_init(m->xpc, &xc);
+        if (why)
+            return fail(err, errlen, "XPC engine: %s", why);
+        m->hart.xpc = m->xpc;
+    }
+
     struct irq_sink sink = {.opaque = m, .set = irq_to_hart};
     m->clint = clint_create(1, sink, (struct clock_source){.opaque = m, .mtime = clock_mtime});
     m->plic = plic_create(1, sink);
@@ -246,6 +260,7 @@ void machine_destroy(struct machine *m)
     if (m->clint)
         clint_destroy(m->clint);
     block_cache_destroy(m->hart.blocks);
+    free(m->xpc);
     free(m->code_page);
     free(m->ram);
 }

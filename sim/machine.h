@@ -22,6 +22,9 @@ struct machine_config {
     uint64_t core_hz;     /* modeled core clock; mtime ticks every core_hz / 10 MHz cycles */
     uint64_t max_insns;   /* stop after this many instructions (0 = no limit) */
     bool xpc;             /* the XPC engine is present */
+    unsigned xpc_cache_entries;
+    bool xpc_cache;       /* the engine cache (ablation: off) */
+    bool xpc_nonblocking; /* the non-blocking link stack (ablation: off) */
 };
 
 struct machine {
@@ -37,6 +40,7 @@ struct machine {
     struct device devices[MACHINE_MAX_DEVICES];
     unsigned ndevices;
 
+    struct xpc_engine *xpc;
     struct clint *clint;
     struct plic *plic;
     struct uart *uart;

@@ -36,6 +36,10 @@ static void usage(FILE *f)
             "  --max-insns N        stop after about N instructions (exit status 3)\n"
             "  --stats              print instructions, cycles and host speed at exit (stderr)\n"
             "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
+            "  --xpc=on|off         the XPC engine (default on; off: its instructions are illegal)\n"
+            "  --xpc-cache=on|off   the engine's x-entry cache (default on)\n"
+            "  --xpc-cache-entries N  its size (default 16, at most 64)\n"
+            "  --xpc-nonblocking-link=on|off  the non-blocking link stack (default on)\n"
             "  --help               this text\n"
             "\n"
             "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
@@ -85,6 +89,10 @@ int main(int argc, char **argv)
         .ram_size = 128ULL << 20,
         .bios = DEFAULT_BIOS,
         .core_hz = 1000000000ULL,
+        .xpc = true,
+        .xpc_cache_entries = 16,
+        .xpc_cache = true,
+        .xpc_nonblocking = true,
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -148,6 +156,30 @@ int main(int argc, char **argv)
             NEEDS_VALUE();
             if (!parse_u64(val, &cfg.max_insns)) {
                 fprintf(stderr, "xpcsim: bad instruction count '%s'\n", val);
+                return 2;
+            }
+        } else if (!strncmp(a, "-xpc", 4) && strchr(a, '=')) {
+            const char *eq = strchr(a, '=');
+            bool on = !strcmp(eq + 1, "on");
+            if (!on && strcmp(eq + 1, "off") && strncmp(a, "-xpc-cache-entries=", 19)) {
+                fprintf(stderr, "xpcsim: %s takes on or off\n", argv[i]);
+                return 2;
+            }
+            if (!strncmp(a, "-xpc=", 5)) {
+                cfg.xpc = on;
+            } else if (!strncmp(a, "-xpc-cache=", 11)) {
+                cfg.xpc_cache = on;
+            } else if (!strncmp(a, "-xpc-nonblocking-link=", 22)) {
+                cfg.xpc_nonblocking = on;
+            } else if (!strncmp(a, "-xpc-cache-entries=", 19)) {
+                uint64_t n;
+                if (!parse_u64(eq + 1, &n) || n > 64) {
+                    fprintf(stderr, "xpcsim: --xpc-cache-entries takes 0..64\n");
+                    return 2;
+                }
+                cfg.xpc_cache_entries = (unsigned)n;
+            } else {
+                fprintf(stderr, "xpcsim: unknown option '%s' (try --help)\n", argv[i]);
                 return 2;
             }
         } else if (!strcmp(a, "-stats")) {

@@ -4,6 +4,7 @@
 
 #include "block.h"
 #include "machine.h"
+#include "xpc_glue.h"
 
 static const uint8_t page_fault_cause[3] = {CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
                                             CAUSE_FETCH_PAGE_FAULT};
@@ -143,6 +144,9 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, 
                           : acc == ACCESS_WRITE ? &t->write[tlb_index(va)]
                                                 : &t->exec[tlb_index(va)];
     if (acc != ACCESS_EXEC) {
+        /* A hit on a page of the relay-segment window would bypass the segment. */
+        if (xpc_page_in_window(h, va & ~0xfffULL))
+            return;
         /* Only whole RAM pages are mapped by the fast path; devices always take the slow one. */
         if (!host || !bus_ram_ptr(m, (pa & ~0xfffULL) + 0xfff))
             return;
@@ -203,7 +207,7 @@ static bool store_misaligned(struct hart *h, uint64_t va, unsigned size, uint64_
     uint64_t pa;
     /* Translate every byte first so that a fault leaves memory untouched. */
     for (unsigned i = 0; i < size; i++)
-        if (!mmu_translate(h, va + i, ACCESS_WRITE, h->data_mode, &pa)) {
+        if (!mmu_translate_data(h, va + i, 1, ACCESS_WRITE, false, &pa)) {
             h->exc_tval = va;
             return false;
         }
@@ -215,12 +219,21 @@ static bool store_misaligned(struct hart *h, uint64_t va, unsigned size, uint64_
     return true;
 }
 
+bool mmu_translate_data(struct hart *h, uint64_t va, unsigned size, enum access acc, bool is_amo,
+                        uint64_t *pa)
+{
+    bool seg;
+    if (!xpc_data_translate(h, va, size, acc == ACCESS_WRITE, is_amo, &seg, pa))
+        return false;
+    return seg || mmu_translate(h, va, acc, h->data_mode, pa);
+}
+
 bool mem_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
     if (va & (size - 1))
         return load_misaligned(h, va, size, val);
     uint64_t pa;
-    if (!mmu_translate(h, va, ACCESS_READ, h->data_mode, &pa))
+    if (!mmu_translate_data(h, va, size, ACCESS_READ, false, &pa))
         return false;
     if (!bus_read(h->machine, pa, size, val))
         return fault(h, CAUSE_LOAD_ACCESS, va);
@@ -232,7 +245,7 @@ bool mem_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
     if (va & (size - 1))
         return store_misaligned(h, va, size, val);
     uint64_t pa;
-    if (!mmu_translate(h, va, ACCESS_WRITE, h->data_mode, &pa))
+    if (!mmu_translate_data(h, va, size, ACCESS_WRITE, false, &pa))
         return false;
     if (!bus_write(h->machine, pa, size, val))
         return fault(h, CAUSE_STORE_ACCESS, va);

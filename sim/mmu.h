@@ -18,6 +18,9 @@ bool mem_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
 bool mem_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 /* Translate for an access of `acc` in privilege `mode`; fills the soft TLB where it may. */
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, uint64_t *pa);
+/* A data access: the relay segment first, then the TLB and the page table. */
+bool mmu_translate_data(struct hart *h, uint64_t va, unsigned size, enum access acc, bool is_amo,
+                        uint64_t *pa);
 /* The physical address of the instruction at va (for the block cache). */
 bool mmu_fetch_pa(struct hart *h, uint64_t va, uint64_t *pa);
 /* PTE addresses a walk of va reads (for the cycle model); returns how many. */
