@@ -5,9 +5,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "../dev.h"
+#include "fdio.h"
 
 #define HTIF_DEV_SYSCALL 0
 #define HTIF_DEV_CONSOLE 1
@@ -109,19 +109,6 @@ static void htif_post_answer(struct htif *h)
     h->queue_count--;
 }
 
-static void htif_write_out(struct htif *h, const uint8_t *buf, uint64_t len)
-{
-    while (len > 0 && h->out_fd >= 0) {
-        ssize_t n = write(h->out_fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        buf += n;
-        len -= (uint64_t)n;
-    }
-}
-
 static void htif_request_exit(struct htif *h, uint64_t code)
 {
     h->exit->requested = true;
@@ -139,7 +126,7 @@ static int64_t htif_syscall(struct htif *h, const uint64_t *args)
             return -EBADF;
         if (!ram_offset(h, args[2], args[3], &off))
             return -EFAULT;
-        htif_write_out(h, h->ram + off, args[3]);
+        fd_write_all(h->out_fd, h->ram + off, (size_t)args[3]);
         return (int64_t)args[3];
     case SYS_EXIT: htif_request_exit(h, args[1]); return 0;
     default: return -ENOSYS;
@@ -170,7 +157,7 @@ static void htif_handle(struct htif *h, uint64_t tohost)
         htif_respond(h, tohost, 1);
     } else if (device == HTIF_DEV_CONSOLE && cmd == HTIF_CMD_PUTCHAR) {
         uint8_t ch = (uint8_t)payload;
-        htif_write_out(h, &ch, 1);
+        fd_write_all(h->out_fd, &ch, 1);
         htif_respond(h, tohost, 0x100 | ch);
     }
     /* Other devices (block device, console input) are not emulated: the command is dropped. */

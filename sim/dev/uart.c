@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "../dev.h"
+#include "fdio.h"
 #include "xpc/memmap.h"
 
 enum {
@@ -104,23 +104,7 @@ static void uart_update_irq(struct uart *u)
 
 static void uart_output(struct uart *u, const void *buf, size_t len)
 {
-    const uint8_t *p = buf;
-    while (len > 0 && u->out_fd >= 0) {
-        ssize_t n = write(u->out_fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            /* Someone made the terminal non-blocking (stdin and stdout often share it): wait
-             * for room rather than drop console output, but never hang on a stalled reader. */
-            struct pollfd pfd = {.fd = u->out_fd, .events = POLLOUT};
-            if (poll(&pfd, 1, 1000) > 0)
-                continue;
-        }
-        if (n <= 0)
-            return; /* a closed or broken console loses output, as a disconnected line would */
-        p += n;
-        len -= (size_t)n;
-    }
+    fd_write_all(u->out_fd, buf, len);
 }
 
 static void uart_fifo_push(struct uart *u, uint8_t byte)
