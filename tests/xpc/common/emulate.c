@@ -128,6 +128,8 @@ static int emulate_access(struct trap_frame *f, uint32_t insn)
 static int emulation_hook(struct trap_frame *f)
 {
     unsigned priv = (f->status >> 11) & 3;
+    if (f->cause != CAUSE_ILLEGAL && f->cause != CAUSE_LOAD_PAGE && f->cause != CAUSE_STORE_PAGE)
+        return 0; /* and never read at epc after a fetch fault: there may be nothing there */
     uint32_t insn = fetch(f->epc);
     if ((insn & 3) != 3)
         return 0;
