@@ -21,10 +21,12 @@
 #endif
 
 /* Host arithmetic is IEEE binary32/binary64 without excess precision only in these conditions. */
+#ifndef FPU_HOST_FAST /* -DFPU_HOST_FAST=0 builds the software core alone, for testing */
 #if FLT_EVAL_METHOD == 0 && defined(__SSE2__)
 #define FPU_HOST_FAST 1
 #else
 #define FPU_HOST_FAST 0
+#endif
 #endif
 
 typedef unsigned __int128 u128;
@@ -324,6 +326,39 @@ static uint64_t soft_div(const struct fmt *f, uint64_t abits, uint64_t bbits, un
     return round_pack128(f, sign, a.exp - b.exp + 61, q | rem, rm, fflags);
 }
 
+/* floor(sqrt(rad)) for rad in [2^124, 2^126). With SSE2, a double-precision estimate (good to
+ * about 2^11 units) and one integer Newton step land within one unit, fixed up exactly; otherwise
+ * the classic digit-by-digit method. */
+static uint64_t isqrt128(u128 rad)
+{
+#if FPU_HOST_FAST
+    __m128d est = _mm_set_sd((double)rad);
+    uint64_t r = (uint64_t)_mm_cvtsd_f64(_mm_sqrt_sd(est, est));
+    if (r >> 63)
+        r = ~0ull >> 1;                       /* the estimate may round up to 2^63 */
+    r = (uint64_t)(((u128)r + rad / r) >> 1); /* Newton from any start ends >= the true root */
+    while ((u128)r * r > rad)
+        r--;
+    while ((u128)(r + 1) * (r + 1) <= rad)
+        r++;
+    return r;
+#else
+    u128 res = 0, bit = (u128)1 << 126;
+    while (bit > rad)
+        bit >>= 2;
+    while (bit) {
+        if (rad >= res + bit) {
+            rad -= res + bit;
+            res = (res >> 1) + bit;
+        } else {
+            res >>= 1;
+        }
+        bit >>= 2;
+    }
+    return (uint64_t)res;
+#endif
+}
+
 static uint64_t soft_sqrt(const struct fmt *f, uint64_t abits, unsigned rm, uint32_t *fflags)
 {
     struct unp a = unpack(f, abits);
@@ -338,20 +373,11 @@ static uint64_t soft_sqrt(const struct fmt *f, uint64_t abits, unsigned rm, uint
     /* Radicand r = sig << k in [2^124, 2^126) with (exp - 62 - k) even, so that
      * sqrt(value) = sqrt(r) * 2^((exp - 62 - k) / 2) and sqrt(r) lies in [2^62, 2^63). */
     unsigned k = (a.exp & 1) ? 63 : 62;
-    u128 rad = (u128)a.sig << k, res = 0, bit = (u128)1 << 126;
-    while (bit > rad)
-        bit >>= 2;
-    while (bit) { /* digit-by-digit integer square root */
-        if (rad >= res + bit) {
-            rad -= res + bit;
-            res = (res >> 1) + bit;
-        } else {
-            res >>= 1;
-        }
-        bit >>= 2;
-    }
+    u128 rad = (u128)a.sig << k;
+    uint64_t root = isqrt128(rad);
+    u128 rem = rad - (u128)root * root;
     int exp = (a.exp - 62 - (int)k) / 2 + 62;
-    return round_pack(f, false, exp, (uint64_t)res | (rad != 0), rm, fflags);
+    return round_pack(f, false, exp, root | (rem != 0), rm, fflags);
 }
 
 /* (-1)^neg_prod * a*b + (-1)^neg_c * c with a single rounding. */
@@ -502,6 +528,50 @@ static inline bool sum_inexact_s(float x, float y, float s)
     return ((x - (s - yv)) + (y - yv)) != 0;
 }
 
+/* Fused multiply-add has no cheap exact inexactness test, so on x86-64 CPUs with FMA3 the fast
+ * path reads the precision flag (MXCSR.PE) instead. MXCSR is loaded with the C default (RNE, all
+ * exceptions masked, no FTZ/DAZ, flags clear) right before the instruction; inline assembly keeps
+ * the three instructions in order, which the compiler does not promise for intrinsics. */
+#if FPU_HOST_FAST && defined(__x86_64__) && defined(__GNUC__)
+#define FPU_HOST_FMA  1
+#define MXCSR_DEFAULT 0x1f80u
+#define MXCSR_PE      0x20u
+
+static bool host_fma;
+
+__attribute__((constructor)) static void detect_host_fma(void)
+{
+    __builtin_cpu_init();
+    host_fma = __builtin_cpu_supports("fma");
+}
+
+static inline double host_fma_d(double a, double b, double c, bool *inexact)
+{
+    unsigned csr = MXCSR_DEFAULT, out;
+    __asm__ volatile("ldmxcsr %[csr]\n\t"
+                     "vfmadd231sd %[b], %[a], %[c]\n\t"
+                     "stmxcsr %[out]"
+                     : [c] "+x"(c), [out] "=m"(out)
+                     : [a] "x"(a), [b] "x"(b), [csr] "m"(csr));
+    *inexact = out & MXCSR_PE;
+    return c;
+}
+
+static inline float host_fma_s(float a, float b, float c, bool *inexact)
+{
+    unsigned csr = MXCSR_DEFAULT, out;
+    __asm__ volatile("ldmxcsr %[csr]\n\t"
+                     "vfmadd231ss %[b], %[a], %[c]\n\t"
+                     "stmxcsr %[out]"
+                     : [c] "+x"(c), [out] "=m"(out)
+                     : [a] "x"(a), [b] "x"(b), [csr] "m"(csr));
+    *inexact = out & MXCSR_PE;
+    return c;
+}
+#else
+#define FPU_HOST_FMA 0
+#endif
+
 /* ---- Public API: single ------------------------------------------------------------------- */
 
 uint32_t fpu_add_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
@@ -580,6 +650,17 @@ uint32_t fpu_sqrt_s(uint32_t a, unsigned rm, uint32_t *fflags)
 static inline uint32_t fma_s(uint32_t a, uint32_t b, uint32_t c, bool np, bool nc, unsigned rm,
                              uint32_t *fflags)
 {
+#if FPU_HOST_FMA
+    if (rm == FPU_RNE && host_fma) {
+        bool inexact;
+        float r = host_fma_s(np ? -s_of(a) : s_of(a), s_of(b), nc ? -s_of(c) : s_of(c), &inexact);
+        if (safe_s(bits_s(r))) {
+            if (inexact)
+                *fflags |= FPU_NX;
+            return bits_s(r);
+        }
+    }
+#endif
     return (uint32_t)soft_fma(&F32, a, b, c, np, nc, rm, fflags);
 }
 
@@ -676,24 +757,41 @@ uint64_t fpu_sqrt_d(uint64_t a, unsigned rm, uint32_t *fflags)
     return soft_sqrt(&F64, a, rm, fflags);
 }
 
+static inline uint64_t fma_d(uint64_t a, uint64_t b, uint64_t c, bool np, bool nc, unsigned rm,
+                             uint32_t *fflags)
+{
+#if FPU_HOST_FMA
+    if (rm == FPU_RNE && host_fma) {
+        bool inexact;
+        double r = host_fma_d(np ? -d_of(a) : d_of(a), d_of(b), nc ? -d_of(c) : d_of(c), &inexact);
+        if (safe_d(bits_d(r))) {
+            if (inexact)
+                *fflags |= FPU_NX;
+            return bits_d(r);
+        }
+    }
+#endif
+    return soft_fma(&F64, a, b, c, np, nc, rm, fflags);
+}
+
 uint64_t fpu_madd_d(uint64_t a, uint64_t b, uint64_t c, unsigned rm, uint32_t *fflags)
 {
-    return soft_fma(&F64, a, b, c, false, false, rm, fflags);
+    return fma_d(a, b, c, false, false, rm, fflags);
 }
 
 uint64_t fpu_msub_d(uint64_t a, uint64_t b, uint64_t c, unsigned rm, uint32_t *fflags)
 {
-    return soft_fma(&F64, a, b, c, false, true, rm, fflags);
+    return fma_d(a, b, c, false, true, rm, fflags);
 }
 
 uint64_t fpu_nmsub_d(uint64_t a, uint64_t b, uint64_t c, unsigned rm, uint32_t *fflags)
 {
-    return soft_fma(&F64, a, b, c, true, false, rm, fflags);
+    return fma_d(a, b, c, true, false, rm, fflags);
 }
 
 uint64_t fpu_nmadd_d(uint64_t a, uint64_t b, uint64_t c, unsigned rm, uint32_t *fflags)
 {
-    return soft_fma(&F64, a, b, c, true, true, rm, fflags);
+    return fma_d(a, b, c, true, true, rm, fflags);
 }
 
 /* ---- Comparisons, min/max, class ---------------------------------------------------------- */

@@ -1,13 +1,16 @@
 #!/bin/sh
 # Differential test: run the generator on each emulator and compare with the host's sim/fpu.c.
 #
-#   run.sh OUTDIR HOST_BIN GEN_ELF XPCSIM "EMUS"
+#   run.sh OUTDIR HOST_BIN GEN_ELF XPCSIM "EMUS" [SOFT_HOST_BIN [EXTRA_COUNTS]]
 #
+# SOFT_HOST_BIN is the host generator built on the software core alone: its lines must equal the
+# fast-path build's. EXTRA_COUNTS is a file "passed failed" from other checks (hostcheck) that
+# enters the final tally (missing = one failure).
 # Every result line is one check; a line missing on either side, an emulator that traps, times
 # out or exits non-zero, all count as failures. Prints the first mismatches of each emulator and
 # ends with "N passed, N failed"; exits 1 if anything failed.
 set -u
-out=$1 host=$2 elf=$3 xpcsim=$4 emus=$5
+out=$1 host=$2 elf=$3 xpcsim=$4 emus=$5 soft=${6:-} extra=${7:-}
 mkdir -p "$out"
 passed=0 failed=0
 
@@ -17,8 +20,18 @@ if ! "$host" > "$out/host.out"; then
     exit 1
 fi
 
-for emu in $emus; do
+if [ -n "$extra" ]; then
+    if [ -r "$extra" ] && read -r p f < "$extra"; then
+        passed=$((passed + p)) failed=$((failed + f))
+    else
+        echo "fp: no counts from $extra" >&2
+        failed=$((failed + 1))
+    fi
+fi
+
+for emu in ${soft:+soft} $emus; do
     case $emu in
+    soft) cmd="$soft" ;;
     qemu) cmd="qemu-system-riscv64 -machine virt -nographic -m 128M -bios $elf" ;;
     xpcsim)
         if [ ! -x "$xpcsim" ]; then
