@@ -92,6 +92,7 @@ static struct block *straddling(struct hart *h, uint64_t pc, uint32_t low, struc
     b->insns[1] = (struct insn){.op = OP_END, .off = 4};
     b->n = 1;
     b->pa = UINT64_MAX;
+    b->code_pa = h->last_fetch_pa;
     b->next[0].gen = b->next[1].gen = 0; /* never linked: it is not in the cache */
     return b;
 }
@@ -121,6 +122,7 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
             if (off + 4 > page_left) {
                 if (n > 0)
                     break;
+                h->last_fetch_pa = pa;
                 return straddling(h, pc, low, scratch);
             }
             uint32_t high;
@@ -143,6 +145,7 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     b->insns[n] = (struct insn){.op = OP_END, .off = (uint16_t)off};
     b->n = n;
     b->pa = pa;
+    b->code_pa = pa;
     b->next[0].gen = b->next[1].gen = 0;
     b->next_victim = 0;
     c->used += sizeof(struct block) + (n + 1) * sizeof(struct insn);

@@ -21,7 +21,8 @@ struct block_link {
 };
 
 struct block {
-    uint64_t pa;
+    uint64_t pa;      /* hash key; UINT64_MAX for an uncached block */
+    uint64_t code_pa; /* physical address of the first instruction (for the cycle model) */
     struct block *hash_next;
     struct block_link next[2];
     uint32_t n; /* instructions, not counting the END sentinel */

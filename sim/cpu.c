@@ -7,6 +7,7 @@
 #include "interp.h"
 #include "machine.h"
 #include "mmu.h"
+#include "timing/timing.h"
 
 void hart_init(struct hart *h, struct machine *m, unsigned hartid)
 {
@@ -63,6 +64,8 @@ static void wait_for_interrupt(struct hart *h)
     }
     if (h->next_event > h->cycle)
         h->cycle = h->next_event;
+    if (h->timing) /* the model's clock sleeps along */
+        h->timing->cycle = h->timing->issue = h->cycle;
     machine_events(m);
 }
 

@@ -97,6 +97,7 @@ struct hart {
     uint64_t next_event;
 
     bool wfi; /* stopped in WFI until an interrupt is pending */
+    uint64_t last_fetch_pa; /* where an uncached (page-straddling) block was fetched */
 
     struct machine *machine;
     struct block_cache *blocks;

@@ -4,6 +4,7 @@
 #include "block.h"
 #include "machine.h"
 #include "mmu.h"
+#include "pmp.h"
 #include "xpc_glue.h"
 
 enum {
@@ -21,8 +22,6 @@ enum {
     CSR_MCONFIGPTR = 0xf15,
 };
 
-#define PMP_ENTRIES 16
-#define PMP_L 0x80
 
 /* Exceptions that may be delegated to S-mode: the standard ones a supervisor handles, and the
  * XPC causes 24-30, so that a kernel can take engine faults without a trip through M-mode. */
@@ -234,12 +233,18 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
         if ((csrno - CSR_PMPCFG0) & 1)
             return false;
         pmpcfg_write(c, csrno - CSR_PMPCFG0, val);
+        tlb_flush_all(h); /* cached translations carry the old permissions */
         return true;
     }
     if (csrno >= CSR_PMPADDR0 && csrno <= CSR_PMPADDR63) {
         unsigned e = csrno - CSR_PMPADDR0;
-        if (e < PMP_ENTRIES && !(c->pmpcfg[e] & PMP_L))
+        /* A locked entry ignores writes, and so does the address below a locked TOR entry. */
+        bool locked = e < PMP_ENTRIES && ((c->pmpcfg[e] & PMP_L) ||
+                                          (e + 1 < PMP_ENTRIES && (c->pmpcfg[e + 1] & PMP_L) &&
+                                           (c->pmpcfg[e + 1] & PMP_A) == 0x08));
+        if (e < PMP_ENTRIES && !locked)
             c->pmpaddr[e] = val & ((1ULL << 54) - 1);
+        tlb_flush_all(h);
         return true;
     }
     switch (csrno) {

@@ -528,14 +528,16 @@ static inline bool sum_inexact_s(float x, float y, float s)
     return ((x - (s - yv)) + (y - yv)) != 0;
 }
 
-/* Fused multiply-add has no cheap exact inexactness test, so on x86-64 CPUs with FMA3 the fast
- * path reads the precision flag (MXCSR.PE) instead. MXCSR is loaded with the C default (RNE, all
- * exceptions masked, no FTZ/DAZ, flags clear) right before the instruction; inline assembly keeps
- * the three instructions in order, which the compiler does not promise for intrinsics. */
+/* Fused multiply-add on x86-64 CPUs with FMA3 (checked at start-up). The host's fused result is
+ * the IEEE one; inexactness comes from error-free transformations, not from MXCSR: loading
+ * MXCSR to clear its sticky flags costs tens of nanoseconds whenever the value changes.
+ * Double: a*b = ph + pl exactly (TwoProduct with FMA, exact when ph is far from underflow) and
+ * r - c = s + t exactly (TwoSum); both pairs are normalised (high = RN(high + low)), so
+ * a*b + c == r iff ph == s and pl == t. Single: a*b is exact in double and r - c = s + t in
+ * double, so a*b + c == r iff a*b == s and t == 0. Each returns false where this does not apply. */
 #if FPU_HOST_FAST && defined(__x86_64__) && defined(__GNUC__)
-#define FPU_HOST_FMA  1
-#define MXCSR_DEFAULT 0x1f80u
-#define MXCSR_PE      0x20u
+#include <immintrin.h>
+#define FPU_HOST_FMA 1
 
 static bool host_fma;
 
@@ -545,28 +547,38 @@ __attribute__((constructor)) static void detect_host_fma(void)
     host_fma = __builtin_cpu_supports("fma");
 }
 
-static inline double host_fma_d(double a, double b, double c, bool *inexact)
+__attribute__((target("fma"))) static bool fast_fma_d(double x, double y, double z, uint64_t *out,
+                                                      uint32_t *fflags)
 {
-    unsigned csr = MXCSR_DEFAULT, out;
-    __asm__ volatile("ldmxcsr %[csr]\n\t"
-                     "vfmadd231sd %[b], %[a], %[c]\n\t"
-                     "stmxcsr %[out]"
-                     : [c] "+x"(c), [out] "=m"(out)
-                     : [a] "x"(a), [b] "x"(b), [csr] "m"(csr));
-    *inexact = out & MXCSR_PE;
-    return c;
+    __m128d vx = _mm_set_sd(x), vy = _mm_set_sd(y);
+    double r = _mm_cvtsd_f64(_mm_fmadd_sd(vx, vy, _mm_set_sd(z)));
+    double ph = x * y;
+    uint64_t pe = (bits_d(ph) >> 52) & 0x7ff;
+    if (!safe_d(bits_d(r)) || !normal_d(bits_d(x)) || !normal_d(bits_d(y)) || pe < 110 ||
+        pe == 0x7ff)
+        return false;
+    double pl = _mm_cvtsd_f64(_mm_fmadd_sd(vx, vy, _mm_set_sd(-ph)));
+    double s = r - z, v = s - r, t = (r - (s - v)) + (-z - v);
+    if (((bits_d(s) >> 52) & 0x7ff) == 0x7ff)
+        return false;
+    if (ph != s || pl != t)
+        *fflags |= FPU_NX;
+    *out = bits_d(r);
+    return true;
 }
 
-static inline float host_fma_s(float a, float b, float c, bool *inexact)
+__attribute__((target("fma"))) static bool fast_fma_s(float x, float y, float z, uint32_t *out,
+                                                      uint32_t *fflags)
 {
-    unsigned csr = MXCSR_DEFAULT, out;
-    __asm__ volatile("ldmxcsr %[csr]\n\t"
-                     "vfmadd231ss %[b], %[a], %[c]\n\t"
-                     "stmxcsr %[out]"
-                     : [c] "+x"(c), [out] "=m"(out)
-                     : [a] "x"(a), [b] "x"(b), [csr] "m"(csr));
-    *inexact = out & MXCSR_PE;
-    return c;
+    float r = _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(x), _mm_set_ss(y), _mm_set_ss(z)));
+    if (!safe_s(bits_s(r)))
+        return false; /* also excludes NaN and infinite operands */
+    double p = (double)x * (double)y, rd = r, zd = z;
+    double s = rd - zd, v = s - rd, t = (rd - (s - v)) + (-zd - v);
+    if (p != s || t != 0)
+        *fflags |= FPU_NX;
+    *out = bits_s(r);
+    return true;
 }
 #else
 #define FPU_HOST_FMA 0
@@ -652,13 +664,9 @@ static inline uint32_t fma_s(uint32_t a, uint32_t b, uint32_t c, bool np, bool n
 {
 #if FPU_HOST_FMA
     if (rm == FPU_RNE && host_fma) {
-        bool inexact;
-        float r = host_fma_s(np ? -s_of(a) : s_of(a), s_of(b), nc ? -s_of(c) : s_of(c), &inexact);
-        if (safe_s(bits_s(r))) {
-            if (inexact)
-                *fflags |= FPU_NX;
-            return bits_s(r);
-        }
+        uint32_t r;
+        if (fast_fma_s(np ? -s_of(a) : s_of(a), s_of(b), nc ? -s_of(c) : s_of(c), &r, fflags))
+            return r;
     }
 #endif
     return (uint32_t)soft_fma(&F32, a, b, c, np, nc, rm, fflags);
@@ -762,13 +770,9 @@ static inline uint64_t fma_d(uint64_t a, uint64_t b, uint64_t c, bool np, bool n
 {
 #if FPU_HOST_FMA
     if (rm == FPU_RNE && host_fma) {
-        bool inexact;
-        double r = host_fma_d(np ? -d_of(a) : d_of(a), d_of(b), nc ? -d_of(c) : d_of(c), &inexact);
-        if (safe_d(bits_d(r))) {
-            if (inexact)
-                *fflags |= FPU_NX;
-            return bits_d(r);
-        }
+        uint64_t r;
+        if (fast_fma_d(np ? -d_of(a) : d_of(a), d_of(b), nc ? -d_of(c) : d_of(c), &r, fflags))
+            return r;
     }
 #endif
     return soft_fma(&F64, a, b, c, np, nc, rm, fflags);

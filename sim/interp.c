@@ -8,6 +8,7 @@
 #include "block.h"
 #include "machine.h"
 #include "mmu.h"
+#include "timing/timing.h"
 #include "xpc_glue.h"
 
 static inline int64_t mulh64(int64_t a, int64_t b)
@@ -47,6 +48,98 @@ static inline uint64_t amo_compute(unsigned op, uint64_t old, uint64_t src, bool
     return old;
 }
 
+/* ---- The cycle model's view of each instruction (TIMED flavour only) ---- */
+
+enum timing_class { TC_NONE, TC_ALU, TC_MUL, TC_MULW, TC_DIV, TC_DIVW };
+
+static const uint8_t timing_class[OP_COUNT] = {
+    [OP_NOP] = TC_ALU,    [OP_FENCE] = TC_ALU,  [OP_LUI] = TC_ALU,    [OP_AUIPC] = TC_ALU,
+    [OP_ADDI] = TC_ALU,   [OP_SLTI] = TC_ALU,   [OP_SLTIU] = TC_ALU,  [OP_XORI] = TC_ALU,
+    [OP_ORI] = TC_ALU,    [OP_ANDI] = TC_ALU,   [OP_SLLI] = TC_ALU,   [OP_SRLI] = TC_ALU,
+    [OP_SRAI] = TC_ALU,   [OP_ADD] = TC_ALU,    [OP_SUB] = TC_ALU,    [OP_SLL] = TC_ALU,
+    [OP_SLT] = TC_ALU,    [OP_SLTU] = TC_ALU,   [OP_XOR] = TC_ALU,    [OP_SRL] = TC_ALU,
+    [OP_SRA] = TC_ALU,    [OP_OR] = TC_ALU,     [OP_AND] = TC_ALU,    [OP_ADDIW] = TC_ALU,
+    [OP_SLLIW] = TC_ALU,  [OP_SRLIW] = TC_ALU,  [OP_SRAIW] = TC_ALU,  [OP_ADDW] = TC_ALU,
+    [OP_SUBW] = TC_ALU,   [OP_SLLW] = TC_ALU,   [OP_SRLW] = TC_ALU,   [OP_SRAW] = TC_ALU,
+    [OP_MUL] = TC_MUL,    [OP_MULH] = TC_MUL,   [OP_MULHSU] = TC_MUL, [OP_MULHU] = TC_MUL,
+    [OP_MULW] = TC_MULW,  [OP_DIV] = TC_DIV,    [OP_DIVU] = TC_DIV,   [OP_REM] = TC_DIV,
+    [OP_REMU] = TC_DIV,   [OP_DIVW] = TC_DIVW,  [OP_DIVUW] = TC_DIVW, [OP_REMW] = TC_DIVW,
+    [OP_REMUW] = TC_DIVW,
+};
+
+/* x0's sink (32) must not look like a busy register to the scoreboard. */
+#define TREG(r) ((unsigned)(r)&31u)
+
+static inline uint64_t fetch_satp(const struct hart *h)
+{
+    return h->priv == PRIV_M ? 0 : h->csr.satp;
+}
+
+static inline uint64_t data_satp(const struct hart *h)
+{
+    return h->data_mode == PRIV_M ? 0 : h->csr.satp;
+}
+
+static inline void timed_issue(struct hart *h, struct timing *t, const struct block *b,
+                               const struct insn *in, uint64_t pc0)
+{
+    timing_itlb(t, pc0 + in->off, fetch_satp(h));
+    timing_fetch(t, b->code_pa + in->off);
+    switch (timing_class[in->op]) {
+    case TC_ALU: timing_alu(t, TREG(in->rd), in->rs1, in->rs2); break;
+    case TC_MUL: timing_muldiv(t, TIMING_MUL, TREG(in->rd), in->rs1, in->rs2); break;
+    case TC_MULW: timing_muldiv(t, TIMING_MULW, TREG(in->rd), in->rs1, in->rs2); break;
+    case TC_DIV: timing_muldiv(t, TIMING_DIV, TREG(in->rd), in->rs1, in->rs2); break;
+    case TC_DIVW: timing_muldiv(t, TIMING_DIVW, TREG(in->rd), in->rs1, in->rs2); break;
+    }
+}
+
+/* The physical address the access just used: the soft TLB was filled by it, unless it went to
+ * a device or the relay segment, whose cost the model takes at the virtual address. */
+static inline uint64_t accessed_pa(struct hart *h, uint64_t va, bool write)
+{
+    const struct tlb *tl = &h->tlb[h->data_mode];
+    const struct tlb_entry *e = write ? &tl->write[tlb_index(va)] : &tl->read[tlb_index(va)];
+    if (e->tag == ((va & ~0xfffULL) | h->data_asid))
+        return e->pa_page | (va & 0xfff);
+    return va;
+}
+
+static inline void timed_load(struct hart *h, struct timing *t, uint64_t va, unsigned size,
+                              unsigned rd, unsigned rs1)
+{
+    timing_dtlb(t, va, data_satp(h));
+    timing_load(t, accessed_pa(h, va, false), size, TREG(rd), rs1);
+}
+
+static inline void timed_store(struct hart *h, struct timing *t, uint64_t va, unsigned rs1,
+                               unsigned rs2)
+{
+    timing_dtlb(t, va, data_satp(h));
+    timing_store(t, accessed_pa(h, va, true), rs1, rs2);
+}
+
+static inline void timed_amo(struct hart *h, struct timing *t, uint64_t va, unsigned rd,
+                             unsigned rs1, unsigned rs2)
+{
+    timing_dtlb(t, va, data_satp(h));
+    timing_amo(t, accessed_pa(h, va, true), TREG(rd), rs1, rs2);
+}
+
+/* The return-address-stack hints of the unprivileged spec (§2.5): x1 and x5 are link registers. */
+static inline unsigned jump_flags(const struct insn *in)
+{
+    unsigned rd = TREG(in->rd), rs1 = in->rs1;
+    bool rd_link = rd == 1 || rd == 5, rs1_link = rs1 == 1 || rs1 == 5;
+    unsigned f = rd_link ? TIMING_JUMP_CALL : 0;
+    if (in->op == OP_JALR) {
+        f |= TIMING_JUMP_INDIRECT;
+        if (rs1_link && (!rd_link || rs1 != rd))
+            f |= TIMING_JUMP_RETURN;
+    }
+    return f;
+}
+
 static bool exc(struct hart *h, uint64_t cause, uint64_t tval)
 {
     h->exc_cause = cause;
@@ -54,12 +147,13 @@ static bool exc(struct hart *h, uint64_t cause, uint64_t tval)
     return false;
 }
 
-/* AMOs and SC need write permission and are never emulated when misaligned (QEMU raises
- * store/AMO address misaligned as well). */
+/* AMOs and SC need write permission and are never emulated when misaligned. QEMU 7.2 reports
+ * a misaligned AMO as a *load* address-misaligned exception (it performs the load first); the
+ * spec allows either cause, and the machine follows QEMU so that the two agree. */
 static bool amo_translate(struct hart *h, uint64_t va, unsigned size, uint64_t *pa)
 {
     if (va & (size - 1))
-        return exc(h, CAUSE_MISALIGNED_STORE, va);
+        return exc(h, CAUSE_MISALIGNED_LOAD, va);
     return mmu_translate_data(h, va, size, ACCESS_WRITE, true, pa);
 }
 
@@ -98,8 +192,8 @@ static bool do_lr(struct hart *h, uint64_t va, unsigned size, uint64_t *result)
 static bool do_sc(struct hart *h, uint64_t va, unsigned size, uint64_t src, uint64_t *result)
 {
     uint64_t pa, cur;
-    if (va & (size - 1))
-        return exc(h, CAUSE_MISALIGNED_STORE, va);
+    /* The reservation is checked first, so an SC to an address LR never reserved (a misaligned
+     * one included) simply fails, as on QEMU. */
     if (!h->reservation_valid || h->reservation_va != va) {
         h->reservation_valid = false;
         *result = 1;
@@ -138,9 +232,17 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
         val = old | src;
     else if (in->op == OP_CSRRC || in->op == OP_CSRRCI)
         val = old & ~src;
+    uint64_t old_satp = h->csr.satp;
     if (writes && !csr_write(h, csr, val))
         return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
     *result = old;
+    if (h->timing) {
+        timing_csr(h->timing, TREG(in->rd), in->op <= OP_CSRRC ? in->rs1 : 0);
+        if (writes && csr == 0x180)
+            timing_satp_write(h->timing, old_satp, h->csr.satp);
+        else if (writes)
+            timing_flush(h->timing, TIMING_FLUSH_CSR);
+    }
     return true;
 }
 
@@ -152,11 +254,15 @@ static bool do_system(struct hart *h, const struct insn *in)
         if (h->priv < PRIV_M)
             return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
         hart_mret(h);
+        if (h->timing)
+            timing_flush(h->timing, TIMING_FLUSH_XRET);
         return true;
     case OP_SRET:
         if (h->priv < PRIV_S || (h->priv == PRIV_S && (s & MSTATUS_TSR)))
             return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
         hart_sret(h);
+        if (h->timing)
+            timing_flush(h->timing, TIMING_FLUSH_XRET);
         return true;
     case OP_WFI:
         /* As QEMU: WFI is illegal in U-mode, and in S-mode when mstatus.TW is set. */
@@ -171,12 +277,17 @@ static bool do_system(struct hart *h, const struct insn *in)
         /* The soft TLB holds 4 KiB pieces of superpages too, so even an sfence.vma for one
          * address empties it: simple, and always correct. */
         tlb_flush_all(h);
+        if (h->timing)
+            timing_sfence(h->timing, in->rs1 == 0, h->x[in->rs1], in->rs2 == 0,
+                          h->x[in->rs2] & 0xffff);
         h->pc += in->len;
         return true;
     case OP_FENCE_I:
         /* Stores to code pages already invalidate; this also covers code written by devices. */
         block_cache_flush(h->blocks);
         memset(h->machine->code_page, 0, h->machine->ram_size >> 12);
+        if (h->timing)
+            timing_flush(h->timing, TIMING_FLUSH_FENCE_I);
         h->pc += in->len;
         return true;
     }

@@ -15,6 +15,9 @@ struct block *RUN_BLOCK(struct hart *h, struct block *b)
 #undef INSN_LABEL
     };
     uint64_t *const x = h->x;
+#if TIMED
+    struct timing *const t = h->timing;
+#endif
     uint64_t pc0;
     const struct insn *in, *first;
     uint64_t v;
@@ -24,18 +27,41 @@ struct block *RUN_BLOCK(struct hart *h, struct block *b)
 #define RS1 x[in->rs1]
 #define RS2 x[in->rs2]
 #define IMM ((int64_t)in->imm)
+#if TIMED
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        timed_issue(h, t, b, in, pc0);                                                             \
+        goto *labels[in->op];                                                                      \
+    } while (0)
+#define TM(stmt) stmt
+#else
 #define DISPATCH() goto *labels[in->op]
+#define TM(stmt) ((void)0)
+#endif
 #define NEXT()                                                                                     \
     do {                                                                                           \
         in++;                                                                                      \
         DISPATCH();                                                                                \
     } while (0)
+#if TIMED
+#define SYNC_CYCLES() (h->cycle = timing_cycles(t))
+#else
+#define SYNC_CYCLES() ((void)0)
+#endif
+#if TIMED
+#define RETIRE(extra)                                                                              \
+    do {                                                                                           \
+        h->instret += (uint64_t)(in - first) + (extra);                                            \
+        h->cycle = timing_cycles(t);                                                               \
+    } while (0)
+#else
 #define RETIRE(extra)                                                                              \
     do {                                                                                           \
         uint64_t n_ = (uint64_t)(in - first) + (extra);                                            \
         h->instret += n_;                                                                          \
         h->cycle += n_;                                                                            \
     } while (0)
+#endif
 /* Leave for the hart's loop after this instruction retired, with h->pc already set. */
 #define RETIRE_AND_LEAVE()                                                                         \
     do {                                                                                           \
@@ -49,26 +75,33 @@ struct block *RUN_BLOCK(struct hart *h, struct block *b)
         RETIRE(1);                                                                                 \
         goto chain;                                                                                \
     } while (0)
-#define BRANCH(cond) JUMP((cond) ? PC + IMM : PC + in->len)
-#define LOAD(fn, conv)                                                                             \
+#define BRANCH(cond)                                                                               \
     do {                                                                                           \
-        if (!fn(h, RS1 + IMM, &v))                                                                 \
+        bool taken_ = (cond);                                                                      \
+        TM(timing_branch(t, PC, in->rs1, in->rs2, taken_, PC + (uint64_t)IMM));                    \
+        JUMP(taken_ ? PC + (uint64_t)IMM : PC + in->len);                                          \
+    } while (0)
+#define LOAD(fn, conv, size)                                                                       \
+    do {                                                                                           \
+        uint64_t va_ = RS1 + (uint64_t)IMM;                                                        \
+        if (!fn(h, va_, &v))                                                                       \
             goto exception;                                                                        \
+        TM(timed_load(h, t, va_, size, in->rd, in->rs1));                                          \
         RD = (conv);                                                                               \
         NEXT();                                                                                    \
     } while (0)
 #define STORE(fn)                                                                                  \
     do {                                                                                           \
-        if (!fn(h, RS1 + IMM, RS2))                                                                \
+        uint64_t va_ = RS1 + (uint64_t)IMM;                                                        \
+        if (!fn(h, va_, RS2))                                                                      \
             goto exception;                                                                        \
+        TM(timed_store(h, t, va_, in->rs1, in->rs2));                                              \
         NEXT();                                                                                    \
     } while (0)
 /* Instructions that read counters or change state see an exact instret. */
 #define SYNC_COUNTERS()                                                                            \
     do {                                                                                           \
-        uint64_t n_ = (uint64_t)(in - first);                                                      \
-        h->instret += n_;                                                                          \
-        h->cycle += n_;                                                                            \
+        RETIRE(0);                                                                                 \
         first = in;                                                                                \
     } while (0)
 
@@ -100,11 +133,13 @@ L_LUI: RD = (uint64_t)IMM; NEXT();
 L_AUIPC: RD = PC + (uint64_t)IMM; NEXT();
 L_JAL: {
     uint64_t target = PC + (uint64_t)IMM;
+    TM(timing_jump(t, PC, target, PC + in->len, in->rd & 31, 0, jump_flags(in)));
     RD = PC + in->len;
     JUMP(target);
 }
 L_JALR: {
     uint64_t target = (RS1 + (uint64_t)IMM) & ~1ULL;
+    TM(timing_jump(t, PC, target, PC + in->len, in->rd & 31, in->rs1, jump_flags(in)));
     RD = PC + in->len;
     JUMP(target);
 }
@@ -115,13 +150,13 @@ L_BGE: BRANCH((int64_t)RS1 >= (int64_t)RS2);
 L_BLTU: BRANCH(RS1 < RS2);
 L_BGEU: BRANCH(RS1 >= RS2);
 
-L_LB: LOAD(mem_load8, (uint64_t)(int64_t)(int8_t)v);
-L_LH: LOAD(mem_load16, (uint64_t)(int64_t)(int16_t)v);
-L_LW: LOAD(mem_load32, (uint64_t)(int64_t)(int32_t)v);
-L_LD: LOAD(mem_load64, v);
-L_LBU: LOAD(mem_load8, v);
-L_LHU: LOAD(mem_load16, v);
-L_LWU: LOAD(mem_load32, v);
+L_LB: LOAD(mem_load8, (uint64_t)(int64_t)(int8_t)v, 1);
+L_LH: LOAD(mem_load16, (uint64_t)(int64_t)(int16_t)v, 2);
+L_LW: LOAD(mem_load32, (uint64_t)(int64_t)(int32_t)v, 4);
+L_LD: LOAD(mem_load64, v, 8);
+L_LBU: LOAD(mem_load8, v, 1);
+L_LHU: LOAD(mem_load16, v, 2);
+L_LWU: LOAD(mem_load32, v, 4);
 L_SB: STORE(mem_store8);
 L_SH: STORE(mem_store16);
 L_SW: STORE(mem_store32);
@@ -200,21 +235,25 @@ L_REMUW: {
 L_LR_W:
     if (!do_lr(h, RS1, 4, &v))
         goto exception;
+    TM(timed_load(h, t, RS1, 4, in->rd, in->rs1));
     RD = v;
     NEXT();
 L_LR_D:
     if (!do_lr(h, RS1, 8, &v))
         goto exception;
+    TM(timed_load(h, t, RS1, 8, in->rd, in->rs1));
     RD = v;
     NEXT();
 L_SC_W:
     if (!do_sc(h, RS1, 4, RS2, &v))
         goto exception;
+    TM(timed_amo(h, t, RS1, in->rd, in->rs1, in->rs2));
     RD = v;
     NEXT();
 L_SC_D:
     if (!do_sc(h, RS1, 8, RS2, &v))
         goto exception;
+    TM(timed_amo(h, t, RS1, in->rd, in->rs1, in->rs2));
     RD = v;
     NEXT();
 L_AMOSWAP_W: L_AMOADD_W: L_AMOXOR_W: L_AMOAND_W: L_AMOOR_W:
@@ -223,6 +262,7 @@ L_AMOSWAP_D: L_AMOADD_D: L_AMOXOR_D: L_AMOAND_D: L_AMOOR_D:
 L_AMOMIN_D: L_AMOMAX_D: L_AMOMINU_D: L_AMOMAXU_D:
     if (!do_amo(h, in->op, RS1, RS2, &v))
         goto exception;
+    TM(timed_amo(h, t, RS1, in->rd, in->rs1, in->rs2));
     RD = v;
     NEXT();
 
@@ -271,6 +311,7 @@ L_END:
 exception:
     h->pc = PC;
     RETIRE(0);
+    SYNC_CYCLES();
     hart_trap(h, h->exc_cause, h->exc_tval);
     return NULL;
 #undef PC
@@ -287,5 +328,7 @@ exception:
 #undef LOAD
 #undef STORE
 #undef SYNC_COUNTERS
+#undef SYNC_CYCLES
+#undef TM
 }
 #undef RUN_BLOCK

@@ -16,6 +16,7 @@
 #include "fdt.h"
 #include "loader.h"
 #include "mmu.h"
+#include "timing/timing.h"
 #include "xpc/engine.h"
 #include "xpc/memmap.h"
 
@@ -51,6 +52,38 @@ uint64_t machine_mtime(struct machine *m)
     const struct device clint = clint_device(m->clint);
     clint.read(clint.opaque, 0xbff8, 8, &now);
     return now;
+}
+
+/* The cycle model's TLB asks which PTEs a hardware walk would read. */
+static bool timing_walk(void *opaque, uint64_t va, uint64_t satp, uint64_t pte_pa[5], unsigned *n)
+{
+    struct hart *h = opaque;
+    *n = mmu_walk_addresses(h, va, satp, pte_pa);
+    return *n > 0;
+}
+
+void machine_stats(struct machine *m, struct sim_stats *s)
+{
+    struct hart *h = &m->hart;
+    memset(s, 0, sizeof *s);
+    if (h->timing)
+        timing_stats(h->timing, s);
+    s->timing_model = h->timing != NULL;
+    s->instructions = h->instret;
+    s->cycles = h->cycle;
+    for (unsigned i = 0; i < SIM_STATS_CAUSES && i < 64; i++)
+        s->exceptions[i] = h->trap_count[i];
+    for (unsigned i = 0; i < 16; i++)
+        s->interrupts[i] = h->irq_count[i];
+    if (m->xpc) {
+        const struct xpc_stats *x = &m->xpc->stats;
+        s->xcalls = x->xcalls;
+        s->xrets = x->xrets;
+        s->swapsegs = x->swapsegs;
+        s->xcall_prefetches = x->prefetches;
+        s->engine_cache_hits = x->cache_hits;
+        s->engine_cache_misses = x->cache_misses + x->cache_cap_miss;
+    }
 }
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -180,6 +213,16 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
         m->hart.xpc = m->xpc;
     }
 
+    if (cfg->timing) {
+        m->hart.timing = timing_create(cfg->timing_params, err, errlen);
+        if (!m->hart.timing)
+            return -1;
+        timing_set_walker(m->hart.timing, timing_walk, &m->hart);
+        m->cycles_per_tick = cfg->timing_params->core_hz / MEMMAP_TIMEBASE_HZ;
+        if (m->cycles_per_tick == 0)
+            m->cycles_per_tick = 1;
+    }
+
     struct irq_sink sink = {.opaque = m, .set = irq_to_hart};
     m->clint = clint_create(1, sink, (struct clock_source){.opaque = m, .mtime = clock_mtime});
     m->plic = plic_create(1, sink);
@@ -261,6 +304,8 @@ void machine_destroy(struct machine *m)
         clint_destroy(m->clint);
     block_cache_destroy(m->hart.blocks);
     free(m->xpc);
+    if (m->hart.timing)
+        timing_destroy(m->hart.timing);
     free(m->code_page);
     free(m->ram);
 }

@@ -10,6 +10,8 @@
 
 #define MACHINE_MAX_DEVICES 16
 
+struct timing_params;
+
 struct machine_config {
     uint64_t ram_size;
     const char *bios;   /* NULL or "none" = no firmware */
@@ -19,6 +21,7 @@ struct machine_config {
     const char *dtb_in;   /* load this device tree instead of building one */
     const char *dtb_out;  /* dump the device tree here and exit */
     bool timing;          /* cycle model on */
+    const struct timing_params *timing_params; /* with timing: the model's parameters */
     uint64_t core_hz;     /* modeled core clock; mtime ticks every core_hz / 10 MHz cycles */
     uint64_t max_insns;   /* stop after this many instructions (0 = no limit) */
     bool xpc;             /* the XPC engine is present */
@@ -71,6 +74,9 @@ int machine_run(struct machine *m);
 /* Timers, I/O polling and interrupt lines, called when hart->cycle reaches hart->next_event. */
 void machine_events(struct machine *m);
 uint64_t machine_mtime(struct machine *m);
+/* Everything --stats prints, from the hart, the engine and the cycle model. */
+struct sim_stats;
+void machine_stats(struct machine *m, struct sim_stats *s);
 /* A store hit a page marked special (code or HTIF). */
 void machine_store_hook(struct machine *m, uint64_t pa);
 

@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "machine.h"
+#include "timing/timing.h"
 
 #define DEFAULT_BIOS "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf"
 
@@ -34,7 +36,13 @@ static void usage(FILE *f)
             "\n"
             "Simulation:\n"
             "  --max-insns N        stop after about N instructions (exit status 3)\n"
-            "  --stats              print instructions, cycles and host speed at exit (stderr)\n"
+            "  --timing=off|rocket  cycle model: off (cycles = instructions, fastest) or a\n"
+            "                       Rocket-like in-order core (default off)\n"
+            "  --timing-param K=V   set one cycle-model parameter (repeatable)\n"
+            "  --timing-config FILE load cycle-model parameters (key = value lines)\n"
+            "  --timing-params      print every cycle-model parameter with its value and exit\n"
+            "  --stats              print statistics at exit (stderr)\n"
+            "  --stats-json FILE    write the statistics as JSON\n"
             "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
             "  --xpc=on|off         the XPC engine (default on; off: its instructions are illegal)\n"
             "  --xpc-cache=on|off   the engine's x-entry cache (default on)\n"
@@ -84,7 +92,11 @@ static bool parse_u64(const char *s, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-    bool stats = false;
+    bool stats = false, dump_params = false;
+    const char *stats_json = NULL;
+    static struct timing_params tp;
+    timing_params_defaults(&tp);
+    char perr[256];
     struct machine_config cfg = {
         .ram_size = 128ULL << 20,
         .bios = DEFAULT_BIOS,
@@ -184,6 +196,32 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "-stats")) {
             stats = true;
+        } else if (!strcmp(a, "-stats-json")) {
+            NEEDS_VALUE();
+            stats_json = val;
+        } else if (!strncmp(a, "-timing=", 8)) {
+            if (!strcmp(a + 8, "off"))
+                cfg.timing = false;
+            else if (!strcmp(a + 8, "rocket"))
+                cfg.timing = true;
+            else {
+                fprintf(stderr, "xpcsim: --timing takes off or rocket, not '%s'\n", a + 8);
+                return 2;
+            }
+        } else if (!strcmp(a, "-timing-param")) {
+            NEEDS_VALUE();
+            if (timing_params_set_arg(&tp, val, perr, sizeof perr)) {
+                fprintf(stderr, "xpcsim: %s\n", perr);
+                return 2;
+            }
+        } else if (!strcmp(a, "-timing-config")) {
+            NEEDS_VALUE();
+            if (timing_params_load(&tp, val, perr, sizeof perr)) {
+                fprintf(stderr, "xpcsim: %s\n", perr);
+                return 2;
+            }
+        } else if (!strcmp(a, "-timing-params")) {
+            dump_params = true;
         } else if (!strcmp(a, "-core-hz")) {
             NEEDS_VALUE();
             if (!parse_u64(val, &cfg.core_hz) || cfg.core_hz < 10000000ULL) {
@@ -199,6 +237,23 @@ int main(int argc, char **argv)
 #undef NEEDS_VALUE
     }
 
+    if (dump_params) {
+        timing_params_print(&tp, stdout);
+        return 0;
+    }
+    /* One switch per optimisation: the engine's behaviour and the model's charge agree. */
+    if (!cfg.xpc_cache)
+        tp.engine_cache = 0;
+    if (!cfg.xpc_nonblocking)
+        tp.nonblocking_link = 0;
+    cfg.xpc_cache = tp.engine_cache != 0;
+    cfg.xpc_nonblocking = tp.nonblocking_link != 0;
+    cfg.timing_params = &tp;
+    if (cfg.timing && timing_params_check(&tp, perr, sizeof perr)) {
+        fprintf(stderr, "xpcsim: %s\n", perr);
+        return 2;
+    }
+
     static struct machine m;
     char err[512] = "";
     if (machine_init(&m, &cfg, err, sizeof err)) {
@@ -210,14 +265,31 @@ int main(int argc, char **argv)
         machine_destroy(&m);
         return 0;
     }
+    console_raw_mode(STDIN_FILENO);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int code = machine_run(&m);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (stats) {
+    if (stats || stats_json) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-        fprintf(stderr, "instructions %" PRIu64 "\ncycles %" PRIu64 "\nhost_seconds %.6f\nmips %.1f\n",
-                m.hart.instret, m.hart.cycle, secs, secs > 0 ? (double)m.hart.instret / secs / 1e6 : 0.0);
+        struct sim_stats st;
+        machine_stats(&m, &st);
+        if (stats) {
+            stats_print_text(&st, stderr);
+            /* Host speed is not a simulated quantity: printed here, never in the JSON. */
+            fprintf(stderr, "host_seconds %.6f\nmips %.1f\n", secs,
+                    secs > 0 ? (double)m.hart.instret / secs / 1e6 : 0.0);
+        }
+        if (stats_json) {
+            FILE *f = fopen(stats_json, "w");
+            if (!f) {
+                fprintf(stderr, "xpcsim: cannot write %s: %s\n", stats_json, strerror(errno));
+                code = code ? code : 1;
+            } else {
+                stats_print_json(&st, f);
+                fclose(f);
+            }
+        }
     }
     machine_destroy(&m);
     return code;

@@ -4,6 +4,7 @@
 
 #include "block.h"
 #include "machine.h"
+#include "pmp.h"
 #include "xpc_glue.h"
 
 static const uint8_t page_fault_cause[3] = {CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
@@ -76,7 +77,9 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
     for (int level = (int)levels - 1; level >= 0; level--) {
         uint64_t pte_addr = base + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
         uint64_t pte;
-        if (!bus_read(h->machine, pte_addr, 8, &pte))
+        /* The walk's reads are S-mode accesses as far as PMP is concerned. */
+        if (!pmp_allows(&h->csr, pte_addr, PMP_R, PRIV_S) ||
+            !bus_read(h->machine, pte_addr, 8, &pte))
             return fault(h, access_fault_cause[acc], va);
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
             return fault(h, page_fault_cause[acc], va);
@@ -108,7 +111,8 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
         uint64_t want = PTE_A | (acc == ACCESS_WRITE ? PTE_D : 0);
         if ((pte & want) != want) {
             pte |= want;
-            if (!bus_write(h->machine, pte_addr, 8, pte))
+            if (!pmp_allows(&h->csr, pte_addr, PMP_W, PRIV_S) ||
+                !bus_write(h->machine, pte_addr, 8, pte))
                 return fault(h, access_fault_cause[acc], va);
         }
         *pa = ((ppn & ~low_mask) << 12) | (va & ((1ULL << (12 + 9 * level)) - 1));
@@ -171,7 +175,11 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, 
     } else {
         *pa = va;
     }
-    tlb_fill(h, va, *pa, acc, mode, asid);
+    static const uint8_t perm[3] = {PMP_R, PMP_W, PMP_X};
+    if (!pmp_allows(&h->csr, *pa, perm[acc], mode))
+        return fault(h, access_fault_cause[acc], va);
+    if (pmp_page_uniform(&h->csr, *pa & ~0xfffULL, mode))
+        tlb_fill(h, va, *pa, acc, mode, asid);
     return true;
 }
 
@@ -186,16 +194,14 @@ bool mmu_fetch_pa(struct hart *h, uint64_t va, uint64_t *pa)
 }
 
 /* Misaligned loads and stores are carried out byte by byte, as QEMU does for plain accesses;
- * a fault on any byte reports the address of the whole access. */
+ * a fault reports the first byte that faulted (the start of the unmapped page), as QEMU does. */
 static bool load_misaligned(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++) {
         uint64_t b;
-        if (!mem_load_slow(h, va + i, 1, &b)) {
-            h->exc_tval = va;
+        if (!mem_load_slow(h, va + i, 1, &b))
             return false;
-        }
         v |= b << (8 * i);
     }
     *val = v;
@@ -207,15 +213,11 @@ static bool store_misaligned(struct hart *h, uint64_t va, unsigned size, uint64_
     uint64_t pa;
     /* Translate every byte first so that a fault leaves memory untouched. */
     for (unsigned i = 0; i < size; i++)
-        if (!mmu_translate_data(h, va + i, 1, ACCESS_WRITE, false, &pa)) {
-            h->exc_tval = va;
+        if (!mmu_translate_data(h, va + i, 1, ACCESS_WRITE, false, &pa))
             return false;
-        }
     for (unsigned i = 0; i < size; i++)
-        if (!mem_store_slow(h, va + i, 1, (val >> (8 * i)) & 0xff)) {
-            h->exc_tval = va;
+        if (!mem_store_slow(h, va + i, 1, (val >> (8 * i)) & 0xff))
             return false;
-        }
     return true;
 }
 

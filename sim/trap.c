@@ -2,6 +2,7 @@
 #include "cpu.h"
 
 #include "mmu.h"
+#include "timing/timing.h"
 
 static uint64_t set_field(uint64_t reg, uint64_t mask, uint64_t val)
 {
@@ -47,6 +48,10 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
     h->csr.mstatus = s;
     hart_update_mode(h);
     h->irq_check = true;
+    if (h->timing) {
+        timing_flush(h->timing, TIMING_FLUSH_TRAP);
+        h->cycle = timing_cycles(h->timing);
+    }
 }
 
 void hart_mret(struct hart *h)

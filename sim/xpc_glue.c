@@ -4,6 +4,7 @@
 
 #include "machine.h"
 #include "mmu.h"
+#include "timing/timing.h"
 #include "xpc/engine.h"
 
 static bool engine_load64(void *opaque, uint64_t pa, uint64_t *v)
@@ -100,10 +101,22 @@ int xpc_csr_access(struct hart *h, unsigned csrno, bool write, uint64_t *val)
 void xpc_timing(struct hart *h, const struct insn *in, const struct xpc_cost *cost,
                 uint64_t old_satp, uint64_t new_satp)
 {
-    (void)in;
-    (void)cost;
-    (void)old_satp;
-    (void)new_satp;
     if (!h->timing)
         return;
+    struct timing_xpc_event ev = {
+        .op = cost->is_prefetch                    ? TIMING_XPC_PREFETCH
+              : cost->kind == XPC_FUNCT7_XRET      ? TIMING_XPC_XRET
+              : cost->kind == XPC_FUNCT7_SWAPSEG   ? TIMING_XPC_SWAPSEG
+                                                   : TIMING_XPC_XCALL,
+        .rs1 = in->rs1,
+        .engine_cache_hit = cost->cache_lookup && cost->entry_hit && cost->cap_hit,
+        .entry_pa = cost->entry_pa,
+        .cap_pa = cost->cap_pa,
+        .link_pa = cost->link_pa,
+        .link_nonblocking = cost->link_nonblocking,
+        .seg_pa = cost->seg_pa,
+        .old_satp = old_satp,
+        .new_satp = new_satp,
+    };
+    timing_xpc(h->timing, &ev);
 }
