@@ -52,11 +52,15 @@
 #define XPC_CSR_XSEGVA     0x5C8 /* S RW: active relay segment, virtual base */
 #define XPC_CSR_XSEGPA     0x5C9 /* S RW: active relay segment, physical base */
 #define XPC_CSR_XSEGLEN    0x5CA /* S RW: active relay segment, length | permission */
-#define XPC_CSR_XSEGMASK   0x8C0 /* U RW: seg-mask applied by the next xcall */
-#define XPC_CSR_XCALLER    0xCC0 /* U RO: the caller's xcap (0 at top level) */
-#define XPC_CSR_USEGVA     0xCC8 /* U RO: view of xsegva */
-#define XPC_CSR_USEGPA     0xCC9 /* U RO: view of xsegpa; reads 0 in U-mode (no PA leaks) */
-#define XPC_CSR_USEGLEN    0xCCA /* U RO: view of xseglen */
+/* Not in the brief: the S-mode read-write alias of xcaller. xcaller is per-thread state (the
+ * identity of the thread's current caller), so a kernel switching threads must be able to
+ * restore it, and 0xCC0 is read-only by its number. Same register, WARL bits 63:3. */
+#define XPC_CSR_SXCALLER 0x5CB
+#define XPC_CSR_XSEGMASK 0x8C0 /* U RW: seg-mask applied by the next xcall */
+#define XPC_CSR_XCALLER  0xCC0 /* U RO: the caller's xcap (0 at top level) */
+#define XPC_CSR_USEGVA   0xCC8 /* U RO: view of xsegva */
+#define XPC_CSR_USEGPA   0xCC9 /* U RO: view of xsegpa; reads 0 in U-mode (no PA leaks) */
+#define XPC_CSR_USEGLEN  0xCCA /* U RO: view of xseglen */
 
 /* xctl. With ENABLE clear the three instructions raise illegal-instruction and so do U-mode
  * accesses to the U-mode XPC CSRs, so that a kernel can emulate the whole extension exactly as

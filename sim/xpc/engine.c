@@ -42,6 +42,7 @@ static uint64_t *csr_field(struct xpc_engine *e, unsigned csrno, uint64_t *warl)
     case XPC_CSR_XSEGLEN: *warl = XPC_SEGLEN_MASK; return &c->xseglen;
     case XPC_CSR_XSEGMASK: return &c->xsegmask;
     case XPC_CSR_XCALLER: return &c->xcaller;
+    case XPC_CSR_SXCALLER: *warl = XPC_ALIGN8_MASK; return &c->xcaller;
     case XPC_CSR_USEGVA: return &c->xsegva;
     case XPC_CSR_USEGPA: return &c->xsegpa;
     case XPC_CSR_USEGLEN: return &c->xseglen;

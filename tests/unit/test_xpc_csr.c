@@ -6,14 +6,14 @@ TestSuite(csr, .init = fixture);
 static const unsigned s_csrs[] = {
     XPC_CSR_XTBL,     XPC_CSR_XTBLSZ,   XPC_CSR_XCAP,       XPC_CSR_XLINK,
     XPC_CSR_XLINKLIM, XPC_CSR_XSEGLIST, XPC_CSR_XSEGLISTSZ, XPC_CSR_XCTL,
-    XPC_CSR_XSEGVA,   XPC_CSR_XSEGPA,   XPC_CSR_XSEGLEN,
+    XPC_CSR_XSEGVA,   XPC_CSR_XSEGPA,   XPC_CSR_XSEGLEN,    XPC_CSR_SXCALLER,
 };
 static const unsigned u_ro_csrs[] = {XPC_CSR_XCALLER, XPC_CSR_USEGVA, XPC_CSR_USEGPA,
                                      XPC_CSR_USEGLEN};
 
 Test(csr, numbers_outside_the_extension_are_not_mine)
 {
-    const unsigned others[] = {0x000, 0x100, 0x180, 0x300, 0x5BF, 0x5CB,
+    const unsigned others[] = {0x000, 0x100, 0x180, 0x300, 0x5BF, 0x5CC,
                                0x8C1, 0xC00, 0xCC1, 0xCC7, 0xCCB, 0xF14};
     uint64_t v = 0x1234;
     for (unsigned i = 0; i < sizeof others / sizeof others[0]; i++) {
@@ -159,4 +159,19 @@ Test(csr, reset_clears_every_csr_and_disables_the_engine)
     cr_expect(memcmp(&zero, &eng.csr, sizeof zero) == 0);
     cr_expect(!xpc_enabled(&eng));
     cr_expect_eq(eng.cfg.cache_entries, 16, "configuration survives a reset");
+}
+
+Test(csr, sxcaller_lets_the_kernel_restore_xcaller)
+{
+    wcsr(XPC_CSR_SXCALLER, CAP_B | 7);
+    cr_expect_eq(rcsr(XPC_CSR_SXCALLER), CAP_B, "bit 0 is the record's valid flag: kept clear");
+    uint64_t v;
+    cr_expect_eq(xpc_csr_read(&eng, XPC_CSR_XCALLER, 0, &v), XPC_CSR_OK);
+    cr_expect_eq(v, CAP_B, "xcaller is the same register");
+    cr_expect_eq(xpc_csr_write(&eng, XPC_CSR_SXCALLER, 0, 0), XPC_CSR_ILLEGAL, "not from U");
+    call_ok(0);
+    cr_expect_eq(peek(LINK_BOT + 128 + XPC_LINK_XCALLER), CAP_B | XPC_LINK_VALID,
+                 "a call saves the restored identity");
+    ret_ok();
+    cr_expect_eq(rcsr(XPC_CSR_SXCALLER), CAP_B);
 }

@@ -18,6 +18,7 @@ static void csr_rules_in_u(void)
     TRY("U reads xsegpa", (void)xpc_csrr(XPC_CSR_XSEGPA));
     TRY("U writes xcaller", xpc_csrw(XPC_CSR_XCALLER, 0));
     TRY("U writes usegva", xpc_csrw(XPC_CSR_USEGVA, 0));
+    TRY("U writes sxcaller", xpc_csrw(XPC_CSR_SXCALLER, 0));
     trap_arm();
     xpc_csrw(XPC_CSR_XSEGMASK, XPC_SEGMASK(0x10, 0x20));
     check("U writes and reads xsegmask", xpc_csrr(XPC_CSR_XSEGMASK), XPC_SEGMASK(0x10, 0x20));
@@ -42,6 +43,9 @@ static void csr_rules_in_m(void)
     check("xseglen keeps length and R/W", csr_read(XPC_CSR_XSEGLEN),
           XPC_SEG_LEN_MASK | XPC_SEG_PERM_MASK);
     csr_write(XPC_CSR_XSEGLEN, 4096 | SEG_RW);
+    csr_write(XPC_CSR_SXCALLER, (uintptr_t)&world.cap_c);
+    check("sxcaller writes xcaller", csr_read(XPC_CSR_XCALLER), (uintptr_t)&world.cap_c);
+    csr_write(XPC_CSR_SXCALLER, 0);
     m_enter(PRIV_U);
 }
 
