@@ -81,7 +81,7 @@ int main(void)
     BENCH_D2("fdiv.d RTZ (soft)", fpu_div_d, FPU_RTZ, dv);
     BENCH_D2("fsqrt.d RNE (fast)", sqrt_d2, FPU_RNE, dv);
     BENCH_D2("fsqrt.d RTZ (soft)", sqrt_d2, FPU_RTZ, dv);
-    BENCH_D3("fmadd.d RNE (soft)", fpu_madd_d, FPU_RNE);
+    BENCH_D3("fmadd.d RNE (fast if FMA3)", fpu_madd_d, FPU_RNE);
     BENCH_D2("fadd.s RNE (fast)", fpu_add_s, FPU_RNE, sv);
     BENCH_D2("fmul.s RNE (fast)", fpu_mul_s, FPU_RNE, sv);
     BENCH_D2("fmul.s RTZ (soft)", fpu_mul_s, FPU_RTZ, sv);
