@@ -3,7 +3,6 @@
  * 12-bit immediates, and x0 as source and destination. */
 #include "test.h"
 
-
 int main(void)
 {
     check("add 1+2", RR("add", 1, 2), 3);

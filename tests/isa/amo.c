@@ -8,10 +8,12 @@ static volatile uint64_t mem[2];
 #define AMO(op, addr, val)                                                                         \
     ({                                                                                             \
         uint64_t old_;                                                                             \
-        asm volatile(op " %0, %2, (%1)" : "=r"(old_) : "r"(addr), "r"((uint64_t)(val)) : "memory"); \
+        asm volatile(op " %0, %2, (%1)"                                                            \
+                     : "=r"(old_)                                                                  \
+                     : "r"(addr), "r"((uint64_t)(val))                                             \
+                     : "memory");                                                                  \
         old_;                                                                                      \
     })
-
 
 #define TEST_D(op, init, val, expect)                                                              \
     do {                                                                                           \

@@ -11,7 +11,7 @@
         register uint64_t a0_ asm("a0") = (in0);                                                   \
         register uint64_t a1_ asm("a1") = (in1);                                                   \
         asm volatile(".option push\n .option rvc\n" body "\n .option pop"                          \
-                     : "+r"(a0_), "+r"(a1_)::"memory");                                          \
+                     : "+r"(a0_), "+r"(a1_)::"memory");                                            \
         a0_;                                                                                       \
     })
 
@@ -27,7 +27,8 @@ int main(void)
     check("c.addiw wraps to 32 bits", C2("c.addiw a0, 1", 0x7fffffff, 0), 0xffffffff80000000ULL);
     check("c.addiw 0 is sext.w", C2("c.addiw a0, 0", 0xffffffffULL, 0), ~0ULL);
     /* 0x2505 in RV32 would be c.jal; on RV64 it is c.addiw a0, a0, 1. */
-    check("RV32's c.jal slot is c.addiw", C2(".2byte 0x2505", 0x7fffffff, 0), 0xffffffff80000000ULL);
+    check("RV32's c.jal slot is c.addiw", C2(".2byte 0x2505", 0x7fffffff, 0),
+          0xffffffff80000000ULL);
     check("c.slli 63", C2("c.slli a0, 63", 1, 0), MIN64);
     check("c.srli 32", C2("c.srli a0, 32", 0xffffffff00000000ULL, 0), 0xffffffffULL);
     check("c.srai 63", C2("c.srai a0, 63", MIN64, 0), ~0ULL);
@@ -85,7 +86,9 @@ int main(void)
     check("c.jr", C2("la a1, 1f\n c.jr a1\n c.li a0, 2\n1:", 1, 0), 1);
     /* c.jalr links pc+2: the return address is the halfword after it */
     check("c.jalr links pc+2",
-          C2("la a1, 2f\n c.jalr a1\n1: c.j 3f\n2: la a0, 1b\n mv a1, ra\n c.sub a0, a1\n c.jr ra\n3:", 0, 0),
+          C2("la a1, 2f\n c.jalr a1\n1: c.j 3f\n2: la a0, 1b\n mv a1, ra\n c.sub a0, a1\n c.jr "
+             "ra\n3:",
+             0, 0),
           0);
     check("c.nop", C2("c.nop\n c.addi a0, 1", 1, 0), 2);
 

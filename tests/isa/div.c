@@ -21,7 +21,8 @@ int main(void)
     check("rem overflow", RR("rem", MIN64, -1), 0);
 
     check("divw -7/2", RR("divw", -7, 2), -3ULL);
-    check("divw ignores upper halves", RR("divw", 0x1234567800000064ULL, 0xff0000000000000aULL), 10);
+    check("divw ignores upper halves", RR("divw", 0x1234567800000064ULL, 0xff0000000000000aULL),
+          10);
     check("remw -7%2", RR("remw", -7, 2), -1ULL);
     check("divuw 0x80000000/1 sign-extends", RR("divuw", 0x80000000ULL, 1), MIN32);
     check("divuw -1/2 on 32 bits", RR("divuw", -1, 2), 0x7fffffff);

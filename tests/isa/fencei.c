@@ -5,7 +5,7 @@
 /* addi a0, zero, imm ; ret (c.jr ra) as halfwords */
 #define ADDI_A0(imm) (0x00000513u | ((uint32_t)(imm) << 20))
 #define C_JR_RA      0x8082u
-#define C_LI_A0(imm) (0x4501u | (((imm) & 0x1f) << 2) | (((imm) & 0x20) << 7))
+#define C_LI_A0(imm) (0x4501u | (((imm)&0x1f) << 2) | (((imm)&0x20) << 7))
 
 static uint16_t code[64] __attribute__((aligned(64)));
 

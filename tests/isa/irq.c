@@ -37,7 +37,8 @@ int main(void)
     csr_write(mie, BIT(IRQ_M_TIMER));
     raise_mtip();
     spin();
-    check("mtimecmp <= mtime shows in mip.MTIP", csr_read(mip) & BIT(IRQ_M_TIMER), BIT(IRQ_M_TIMER));
+    check("mtimecmp <= mtime shows in mip.MTIP", csr_read(mip) & BIT(IRQ_M_TIMER),
+          BIT(IRQ_M_TIMER));
     csr_set(mstatus, MSTATUS_MIE);
     csr_clear(mstatus, MSTATUS_MIE);
     check_irq_log("MTI in M once MIE=1", mti, 1);

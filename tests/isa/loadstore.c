@@ -7,7 +7,7 @@ static volatile uint64_t buf[4];
 #define LOAD(op, base, off)                                                                        \
     ({                                                                                             \
         uint64_t r_;                                                                               \
-        asm volatile(op " %0, %2(%1)" : "=r"(r_) : "r"(base), "i"(off) : "memory");               \
+        asm volatile(op " %0, %2(%1)" : "=r"(r_) : "r"(base), "i"(off) : "memory");                \
         r_;                                                                                        \
     })
 #define STORE(op, val, base, off)                                                                  \

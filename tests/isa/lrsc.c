@@ -17,7 +17,7 @@ static volatile uint64_t word_b[512] __attribute__((aligned(4096)));
 #define SC(op, addr, val)                                                                          \
     ({                                                                                             \
         uint64_t r_;                                                                               \
-        asm volatile(op " %0, %2, (%1)" : "=&r"(r_) : "r"(addr), "r"((uint64_t)(val)) : "memory");  \
+        asm volatile(op " %0, %2, (%1)" : "=&r"(r_) : "r"(addr), "r"((uint64_t)(val)) : "memory"); \
         r_;                                                                                        \
     })
 

@@ -25,8 +25,8 @@ int main(void)
                  : "r"(TEST_VA), "r"(MSTATUS_MPRV)
                  : "memory");
     check("MPRV=1 MPP=S: M loads through the page table", r, 5);
-    asm volatile("csrs mstatus, %2\n sd %1, 0(%0)\n csrc mstatus, %2" ::"r"(TEST_VA),
-                 "r"(0x6ULL), "r"(MSTATUS_MPRV)
+    asm volatile("csrs mstatus, %2\n sd %1, 0(%0)\n csrc mstatus, %2" ::"r"(TEST_VA), "r"(0x6ULL),
+                 "r"(MSTATUS_MPRV)
                  : "memory");
     check("MPRV=1 MPP=S: M stores through the page table", sup[0], 6);
     check_no_trap("  no faults");
@@ -36,8 +36,7 @@ int main(void)
                  : "=&r"(r)
                  : "r"(TEST_VA + PAGE_4K), "r"(MSTATUS_MPRV)
                  : "memory");
-    check_trap("MPRV=1 MPP=S SUM=0: user page faults", &trap_m, CAUSE_LOAD_PAGE,
-               TEST_VA + PAGE_4K);
+    check_trap("MPRV=1 MPP=S SUM=0: user page faults", &trap_m, CAUSE_LOAD_PAGE, TEST_VA + PAGE_4K);
     csr_clear(mstatus, MSTATUS_MPRV);
     csr_set(mstatus, MSTATUS_SUM);
     trap_arm();
@@ -57,8 +56,8 @@ int main(void)
     check("MPRV=1 MPP=U: user page loads", r, 7);
     check_no_trap("  no fault");
     trap_arm();
-    asm volatile("csrs mstatus, %2\n sd %1, 0(%0)\n csrc mstatus, %2" ::"r"(TEST_VA),
-                 "r"(0x8ULL), "r"(MSTATUS_MPRV)
+    asm volatile("csrs mstatus, %2\n sd %1, 0(%0)\n csrc mstatus, %2" ::"r"(TEST_VA), "r"(0x8ULL),
+                 "r"(MSTATUS_MPRV)
                  : "memory");
     csr_clear(mstatus, MSTATUS_MPRV);
     check_trap("MPRV=1 MPP=U: supervisor page store faults", &trap_m, CAUSE_STORE_PAGE, TEST_VA);

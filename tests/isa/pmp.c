@@ -81,7 +81,8 @@ int main(void)
     csr_write(pmpaddr0, 0);
     check("locked pmpaddr0 ignores writes", csr_read(pmpaddr0), (a >> 2) | 0x1ff);
     csr_clear(pmpcfg0, PMP_L | PMP_R);
-    check("locked pmpcfg0 entry ignores writes", csr_read(pmpcfg0) & 0xff, PMP_L | PMP_NAPOT | PMP_R);
+    check("locked pmpcfg0 entry ignores writes", csr_read(pmpcfg0) & 0xff,
+          PMP_L | PMP_NAPOT | PMP_R);
     (void)r;
     return 0;
 }

@@ -44,7 +44,7 @@ int main(void)
 
     m_enter(PRIV_S);
     trap_arm();
-    s_enter_u(); /* sret */
+    s_enter_u();  /* sret */
     raise_priv(); /* U -> S through the S handler */
     check_no_trap("TSR=0: sret in S");
     raise_priv();

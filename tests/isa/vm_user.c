@@ -7,7 +7,10 @@ static const uint32_t return_five[] = {0x00500513, 0x00008067}; /* li a0, 5 ; re
 static uint64_t call_value(uint64_t va)
 {
     uint64_t r;
-    asm volatile("li a0, 0\n jalr ra, 0(%1)\n mv %0, a0" : "=r"(r) : "r"(va) : "ra", "a0", "memory");
+    asm volatile("li a0, 0\n jalr ra, 0(%1)\n mv %0, a0"
+                 : "=r"(r)
+                 : "r"(va)
+                 : "ra", "a0", "memory");
     return r;
 }
 

@@ -14,7 +14,8 @@ int main(void)
     check("sllw", RR("sllw", 1, 31), 0xffffffff80000000ULL);
     check("sllw uses rs2[4:0]", RR("sllw", 1, 32), 1);
     check("srlw", RR("srlw", 0xffffffff80000000ULL, 31), 1);
-    check("srlw 0 sign-extends bit 31", RR("srlw", 0xffffffff80000000ULL, 0), 0xffffffff80000000ULL);
+    check("srlw 0 sign-extends bit 31", RR("srlw", 0xffffffff80000000ULL, 0),
+          0xffffffff80000000ULL);
     check("srlw 1", RR("srlw", 0xffffffff80000000ULL, 1), 0x40000000);
     check("sraw", RR("sraw", 0x80000000ULL, 31), ~0ULL);
     check("sraw uses rs2[4:0]", RR("sraw", 0x80000000ULL, 0x21), 0xffffffffc0000000ULL);

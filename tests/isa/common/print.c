@@ -2,8 +2,8 @@
  * waiting for THR empty (LSR bit 5) keeps us correct on a UART that models its FIFO. */
 #include "test.h"
 
-#define UART_THR ((volatile uint8_t *)(MEMMAP_UART0_BASE + 0))
-#define UART_LSR ((volatile uint8_t *)(MEMMAP_UART0_BASE + 5))
+#define UART_THR      ((volatile uint8_t *)(MEMMAP_UART0_BASE + 0))
+#define UART_LSR      ((volatile uint8_t *)(MEMMAP_UART0_BASE + 5))
 #define UART_LSR_THRE 0x20
 
 #define FINISHER      ((volatile uint32_t *)MEMMAP_TEST_BASE)

@@ -136,9 +136,9 @@ void trap_entry_m(void);
 void trap_entry_s(void);
 
 /* ---- privilege changes (trap_entry.S) ---- */
-void m_enter(int priv);  /* from M, continue in `priv` */
-void s_enter_u(void);    /* from S, continue in U */
-void raise_priv(void);   /* continue in the mode of the handler that takes ecall from here */
+void m_enter(int priv); /* from M, continue in `priv` */
+void s_enter_u(void);   /* from S, continue in U */
+void raise_priv(void);  /* continue in the mode of the handler that takes ecall from here */
 #define RAISE_PRIV_MAGIC 0x5ec0de
 
 /* Past the end of 128 MiB of DRAM nothing decodes on the virt board: an access fault. */

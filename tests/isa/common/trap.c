@@ -44,7 +44,7 @@ void check_trap(const char *what, volatile struct trap_log *log, uint64_t cause,
 static uint64_t instruction_bits(uint64_t epc)
 {
     uint64_t low = *(volatile uint16_t *)epc;
-    return (low & 3) == 3 ? low | (uint64_t)*(volatile uint16_t *)(epc + 2) << 16 : low;
+    return (low & 3) == 3 ? low | (uint64_t) * (volatile uint16_t *)(epc + 2) << 16 : low;
 }
 
 void check_illegal(const char *what, volatile struct trap_log *log)

@@ -6,14 +6,14 @@
 
 #include "test.h"
 
-#define PTE_V (1ULL << 0)
-#define PTE_R (1ULL << 1)
-#define PTE_W (1ULL << 2)
-#define PTE_X (1ULL << 3)
-#define PTE_U (1ULL << 4)
-#define PTE_G (1ULL << 5)
-#define PTE_A (1ULL << 6)
-#define PTE_D (1ULL << 7)
+#define PTE_V      (1ULL << 0)
+#define PTE_R      (1ULL << 1)
+#define PTE_W      (1ULL << 2)
+#define PTE_X      (1ULL << 3)
+#define PTE_U      (1ULL << 4)
+#define PTE_G      (1ULL << 5)
+#define PTE_A      (1ULL << 6)
+#define PTE_D      (1ULL << 7)
 #define PTE_RWX_AD (PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 
 #define SATP_MODE_SV39 (8ULL << 60)
