@@ -79,6 +79,12 @@ void timing_tlb_miss(struct timing *t, struct tlb_model *tlb, uint64_t key, uint
     if (t->walk) {
         n = 0;
         found = t->walk(t->walk_opaque, va, satp, pte_pa, &n);
+        if (n == 0) {
+            /* Not translated by the page table after all (bare, or the relay segment):
+             * there is nothing to walk and nothing to cache. */
+            tlb->misses--;
+            return;
+        }
         if (n > 5)
             n = 5;
     }

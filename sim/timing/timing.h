@@ -178,7 +178,9 @@ struct tlb_model {
 };
 
 /* The CPU's page walker, asked on a model miss: the physical addresses of the PTEs a hardware
- * walk of `va` under `satp` reads, root first (at most 5), and whether it found a valid leaf. */
+ * walk of `va` under `satp` reads, root first (at most 5), and whether it found a valid leaf
+ * (false: a page fault, nothing is cached). n = 0 means the access is not translated by the
+ * page table at all (e.g. it falls in the XPC relay segment): it costs nothing. */
 typedef bool (*timing_walk_fn)(void *opaque, uint64_t va, uint64_t satp, uint64_t pte_pa[5],
                                unsigned *n);
 

@@ -233,3 +233,24 @@ Test(tlb, lru_replacement)
     cr_assert_eq(w.calls, 4, "B was evicted");
     timing_destroy(t);
 }
+
+static bool no_walk(void *opaque, uint64_t va, uint64_t satp, uint64_t pte_pa[5], unsigned *n)
+{
+    (void)opaque, (void)va, (void)satp, (void)pte_pa;
+    *n = 0;
+    return false;
+}
+
+Test(tlb, walker_reporting_no_walk_costs_nothing)
+{
+    /* The CPU says the address is not page-translated (the relay segment): no charge. */
+    struct timing_params p = params();
+    struct fake_walker w = {0};
+    struct timing *t = model(&p, &w);
+    timing_set_walker(t, no_walk, NULL);
+    access(t, 0x1234, 0); /* warm the data line */
+    cr_assert_eq(access(t, 0x40000000, satp_sv39(1)), p.base_cpi);
+    cr_assert_eq(t->n.page_walks, 0);
+    cr_assert_eq(t->dtlb.misses, 0);
+    timing_destroy(t);
+}
