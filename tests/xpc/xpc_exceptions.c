@@ -70,6 +70,12 @@ static void xret_checks(void)
     xcall(ENTRY_SWAPSEG);
     check_trap("xret after swapseg in the callee", &trap_m, XPC_CAUSE_SEG_MISMATCH, 0);
     check("  it was the callee's first xret", trap_m.epc, (uintptr_t)entry_swapseg_bad_xret);
+    const struct callee_slot *at = &callee_log.slot[4];
+    check("  after it the callee still ran", at->runs, 1);
+    check("  in its own address space", at->priv, PRIV_WORD(SPACE_B));
+    check("  with the segment it swapped in", at->segva, SEG3_VA);
+    check("  and its length", at->seglen, 4096 | SEG_RW);
+    check("  serving the same caller", at->xcaller, (uintptr_t)&world.cap_a);
     snapshot(&after);
     check_same_csrs("  after swapping back and returning", &before, &after);
 }

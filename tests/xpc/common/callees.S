@@ -4,7 +4,7 @@
 #include "xpc/isa.h"
 
 #define SLOT_SIZE        56
-#define LOG_CHAIN_MASK   (4 * SLOT_SIZE)
+#define LOG_CHAIN_MASK   (5 * SLOT_SIZE)
 #define LOG_BENCH_ENTRY  (LOG_CHAIN_MASK + 8)
 #define LOG_BENCH_LEAVE  (LOG_CHAIN_MASK + 16)
 
@@ -73,6 +73,7 @@ entry_swapseg:
     .globl entry_swapseg_bad_xret
 entry_swapseg_bad_xret:
     XPC_S_XRET
+    RECORD 4 /* what the failed xret left: still here, still with the swapped-in segment */
     li a0, 0
     XPC_S_SWAPSEG(a0)
     XPC_S_XRET

@@ -60,14 +60,14 @@ extern struct xpc_world world;
 extern uint8_t seg_main[4096], seg_two[4096], seg_three[4096];
 
 /* What the callees saw (callees.S). Slot 0 ENTRY_RECORD, 1/2 ENTRY_CHAIN before/after its
- * call, 3 ENTRY_LEAF. A callee with a readable segment logs its first word, and one with a
- * writable segment then writes SLOT_MARK(slot) there. */
+ * call, 3 ENTRY_LEAF, 4 ENTRY_SWAPSEG after its faulting xret. A callee with a readable segment
+ * logs its first word, and one with a writable segment then writes SLOT_MARK(slot) there. */
 struct callee_slot {
     uint64_t runs, xcaller, segva, segpa, seglen, priv, segword;
 };
 #define SLOT_MARK(slot) (0xCA11EE00ULL + (slot))
 struct callee_log {
-    struct callee_slot slot[4];
+    struct callee_slot slot[5];
     uint64_t chain_mask; /* the mask ENTRY_CHAIN applies to its call of ENTRY_LEAF */
     uint64_t bench_entry, bench_leave;
 };
