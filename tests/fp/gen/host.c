@@ -93,6 +93,13 @@ unsigned long long backend_run(enum fp_op op, unsigned rm, unsigned long long a,
     case OP_BOX_FCVT_D_S: r = fpu_cvt_d_s(unbox(a), rm, &fl); break;
     case OP_BOX_FMV_X_W: r = sext32(as); break; /* moves bits, boxed or not */
     case OP_BOX_FMV_W_X: r = box(as); break;
+    case OP_FADD_D_RTZ: r = fpu_add_d(a, b, FPU_RTZ, &fl); break;
+    case OP_FMUL_S_RUP: r = box(fpu_mul_s(as, bs, FPU_RUP, &fl)); break;
+    case OP_FMADD_D_RDN: r = fpu_madd_d(a, b, c, FPU_RDN, &fl); break;
+    case OP_FDIV_D_ACCRUE:
+        fl = FPU_OF;
+        r = fpu_div_d(a, b, rm, &fl);
+        break;
     default: break;
     }
     *fflags = fl;

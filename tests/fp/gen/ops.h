@@ -5,7 +5,9 @@
  * matters (only those ops are run in all five modes).
  * Operand kinds: S/D = a single/double value (a single is NaN-boxed by fmv.w.x), I = a 64-bit
  * integer register, R = a raw 64-bit f-register pattern loaded by fmv.d.x, used to check the
- * NaN-boxing rule on single-precision instructions. */
+ * NaN-boxing rule on single-precision instructions.
+ * The last ops check the core's side: a static rounding mode in the instruction wins over frm
+ * (which is set to each mode in turn), and fflags accrue (preset to OF before the instruction). */
 #ifndef FP_GEN_OPS_H
 #define FP_GEN_OPS_H
 
@@ -66,7 +68,11 @@
     X(BOX_FCLASS_S, "raw:fclass.s", 1, 'R', 0)                                                     \
     X(BOX_FCVT_D_S, "raw:fcvt.d.s", 1, 'R', 0)                                                     \
     X(BOX_FMV_X_W, "raw:fmv.x.w", 1, 'R', 0)                                                       \
-    X(BOX_FMV_W_X, "fmv.w.x+fmv.x.d", 1, 'I', 0)
+    X(BOX_FMV_W_X, "fmv.w.x+fmv.x.d", 1, 'I', 0)                                                   \
+    X(FADD_D_RTZ, "fadd.d,rtz", 2, 'D', 1)                                                         \
+    X(FMUL_S_RUP, "fmul.s,rup", 2, 'S', 1)                                                         \
+    X(FMADD_D_RDN, "fmadd.d,rdn", 3, 'D', 1)                                                       \
+    X(FDIV_D_ACCRUE, "accrue:fdiv.d", 2, 'D', 0)
 
 enum fp_op {
 #define FP_OP_ENUM(id, name, nargs, kind, rounds) OP_##id,

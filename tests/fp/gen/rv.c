@@ -29,6 +29,15 @@ void backend_putc(char ch)
                      : [a] "r"(a), [b] "r"(b), [c] "r"(c), [rm] "r"(rm)                            \
                      : "ft0", "ft1", "ft2", "ft3", "memory")
 
+#define RUN_ACCRUE(ld, insn, out)                                                                  \
+    __asm__ volatile(ld " ft0, %[a]\n\t" ld " ft1, %[b]\n\t"                                       \
+                        "csrw frm, %[rm]\n\t"                                                      \
+                        "csrwi fflags, 4\n\t" insn "\n\t" out "\n\t"                               \
+                        "csrr %[fl], fflags"                                                       \
+                     : [r] "=&r"(r), [fl] "=&r"(fl)                                                \
+                     : [a] "r"(a), [b] "r"(b), [rm] "r"(rm)                                        \
+                     : "ft0", "ft1", "ft3", "memory")
+
 #define F3(ld, m)  RUN(ld, m " ft3, ft0, ft1", TO_X)
 #define F2(ld, m)  RUN(ld, m " ft3, ft0", TO_X)
 #define F4(ld, m)  RUN(ld, m " ft3, ft0, ft1, ft2", TO_X)
@@ -98,6 +107,10 @@ unsigned long long backend_run(enum fp_op op, unsigned rm, unsigned long long a,
     case OP_BOX_FCVT_D_S: F2(LD_D, "fcvt.d.s"); break;
     case OP_BOX_FMV_X_W: XF1(LD_D, "fmv.x.w"); break;
     case OP_BOX_FMV_W_X: RUN(LD_S, "", "fmv.x.d %[r], ft0"); break;
+    case OP_FADD_D_RTZ: RUN(LD_D, "fadd.d ft3, ft0, ft1, rtz", TO_X); break;
+    case OP_FMUL_S_RUP: RUN(LD_S, "fmul.s ft3, ft0, ft1, rup", TO_X); break;
+    case OP_FMADD_D_RDN: RUN(LD_D, "fmadd.d ft3, ft0, ft1, ft2, rdn", TO_X); break;
+    case OP_FDIV_D_ACCRUE: RUN_ACCRUE(LD_D, "fdiv.d ft3, ft0, ft1", TO_X); break;
     default: break;
     }
     *fflags = (unsigned)fl;
