@@ -152,9 +152,9 @@ static inline int xpc_is_xpc_cause(uint64_t cause)
 #define XPC_CSR_STR_(x) #x
 #define XPC_CSR_STR(x)  XPC_CSR_STR_(x)
 #define xpc_csrr(csr)                                                                              \
-    ({                                                                                             \
+    __extension__({                                                                                \
         uint64_t xpc_v_;                                                                           \
-        __asm__ volatile("csrr %0, " XPC_CSR_STR(csr) : "=r"(xpc_v_));                             \
+        __asm__ volatile("csrr %0, " XPC_CSR_STR(csr) : "=r"(xpc_v_)::"memory");                   \
         xpc_v_;                                                                                    \
     })
 #define xpc_csrw(csr, val)                                                                         \
