@@ -74,9 +74,32 @@ static void swapped_segment(void)
     check("swapseg back: usegva", xpc_csrr(XPC_CSR_USEGVA), SEG_VA);
 }
 
+static void chain_with_a_swapped_segment(void)
+{
+    memset(&callee_log.slot, 0, sizeof callee_log.slot);
+    memset(seg_three, 0, sizeof seg_three);
+    *(volatile uint64_t *)seg_main = 0x5555;
+    *(volatile uint64_t *)(seg_three + 0x200) = 0x4444;
+    callee_log.chain_mask = XPC_SEGMASK(0x200, 0x100);
+    snapshot(&start);
+    xcall(ENTRY_CHAIN_SWAP);
+    check_slot("B swapped in its own segment, then B -> C with mask (0x200, 0x100)", 3,
+               (uintptr_t)&world.cap_b, SEG3_VA + 0x200, 0x100 | SEG_RW, SPACE_C);
+    check("  C read B's segment", callee_log.slot[3].segword, 0x4444);
+    check("  C wrote B's segment", *(volatile uint64_t *)(seg_three + 0x200), SLOT_MARK(3));
+    check_slot("C -> B: B after its call, its own segment back whole", 2, (uintptr_t)&world.cap_a,
+               SEG3_VA, 4096 | SEG_RW, SPACE_B);
+    check("B -> A: A's segment untouched", *(volatile uint64_t *)seg_main, 0x5555);
+    check("B -> A: B's seg-list holds B's segment again", world.seglist_b[0][1],
+          (uintptr_t)seg_three);
+    snapshot(&now);
+    check_same_csrs("after the chain: every XPC CSR as before", &start, &now);
+}
+
 static void many_calls(void)
 {
     memset(&callee_log.slot, 0, sizeof callee_log.slot);
+    callee_log.chain_mask = 0;
     for (int i = 0; i < 100; i++)
         xcall(ENTRY_CHAIN);
     check("100 chains: B ran", callee_log.slot[1].runs, 100);
@@ -94,6 +117,7 @@ int main(void)
     one_call();
     chain();
     swapped_segment();
+    chain_with_a_swapped_segment();
     many_calls();
     return 0;
 }

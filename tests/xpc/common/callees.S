@@ -59,6 +59,22 @@ entry_chain:
     RECORD 2
     XPC_S_XRET
 
+/* A chain that hands on a segment of its own: B swaps its seg-list segment in, passes part of it
+ * to C, and swaps the caller's back before returning. */
+    .globl entry_chain_swap
+entry_chain_swap:
+    li a0, 0
+    XPC_S_SWAPSEG(a0)
+    la t0, callee_log
+    ld t1, LOG_CHAIN_MASK(t0)
+    csrw XPC_CSR_XSEGMASK, t1
+    li a0, 2
+    XPC_S_XCALL(a0)
+    RECORD 2
+    li a0, 0
+    XPC_S_SWAPSEG(a0)
+    XPC_S_XRET
+
     .globl entry_leaf
 entry_leaf:
     RECORD 3

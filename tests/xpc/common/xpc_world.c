@@ -32,6 +32,7 @@ void entry_chain(void);
 void entry_leaf(void);
 void entry_swapseg(void);
 void entry_bench(void);
+void entry_chain_swap(void);
 
 static uint64_t pte(uint64_t pa, uint64_t flags)
 {
@@ -85,8 +86,9 @@ void xpc_world_init(void)
     set_entry(ENTRY_INVALID, entry_record, SPACE_B, &world.cap_b, list_b & ~XPC_XENTRY_VALID);
     set_entry(ENTRY_FORBIDDEN, entry_record, SPACE_B, &world.cap_b, list_b);
     set_entry(ENTRY_BENCH, entry_bench, SPACE_B, &world.cap_b, list_b);
+    set_entry(ENTRY_CHAIN_SWAP, entry_chain_swap, SPACE_B, &world.cap_b, list_b);
     world.cap_a = 1 << ENTRY_RECORD | 1 << ENTRY_CHAIN | 1 << ENTRY_SWAPSEG | 1 << ENTRY_INVALID |
-                  1 << ENTRY_BENCH;
+                  1 << ENTRY_BENCH | 1 << ENTRY_CHAIN_SWAP;
     world.cap_b = 1 << ENTRY_LEAF;
     world.cap_c = 0;
     world.cap_none = 0;

@@ -14,7 +14,9 @@
  *     4 ENTRY_INVALID  valid bit clear (A may call it)
  *     5 ENTRY_FORBIDDEN valid, but A may not call it
  *     6 ENTRY_BENCH    in B: reads cycle on entry and before xret
- *   A may call 0, 1, 3, 4, 6; B may call 2; C nothing.
+ *     7 ENTRY_CHAIN_SWAP in B: swaps in its own segment, calls 2 with chain_mask over it (C logs
+ *                      in slot 3), logs (slot 2), swaps back, returns
+ *   A may call 0, 1, 3, 4, 6, 7; B may call 2; C nothing.
  *   A's active segment: SEG_VA, seg_main, 4 KiB RW; A's seg-list: {SEG2_VA, seg_two, 2 KiB R},
  *   {empty}. B's seg-list: {SEG3_VA, seg_three, 4 KiB RW}. */
 #ifndef XPC_WORLD_H
@@ -44,6 +46,7 @@ enum {
     ENTRY_INVALID,
     ENTRY_FORBIDDEN,
     ENTRY_BENCH,
+    ENTRY_CHAIN_SWAP,
     ENTRY_COUNT
 };
 
