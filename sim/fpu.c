@@ -79,7 +79,7 @@ static inline int clz64(uint64_t x)
     return __builtin_clzll(x);
 }
 
-static struct unp unpack(const struct fmt *f, uint64_t bits)
+static inline __attribute__((always_inline)) struct unp unpack(const struct fmt *f, uint64_t bits)
 {
     struct unp u = {0};
     uint64_t mant = bits & ((1ull << f->mant_bits) - 1);
