@@ -80,7 +80,11 @@ for name in "$@"; do
         out="$LOGS/$name.$emu.out"
         run_one "$emu" "$elf" "$out"
         why=$(verdict "$name" "$out" $?)
-        [ -n "$why" ] && problems="$problems; $emu: $why"
+        if [ -n "$why" ]; then
+            err=$(head -n 1 "$out.err")
+            [ -n "$err" ] && why="$why [stderr: $err]"
+            problems="$problems; $emu: $why"
+        fi
         ran="$ran $emu"
     done
     if [ -z "$ran" ]; then
