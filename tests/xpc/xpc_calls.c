@@ -110,6 +110,28 @@ static void many_calls(void)
     check("100 chains: satp", now.satp, satp_of(SPACE_A));
 }
 
+/* xcall and xret are legal in S-mode too: a call between two supervisor-only address spaces. */
+static void call_from_s_mode(void)
+{
+    memset(&callee_log.slot, 0, sizeof callee_log.slot);
+    raise_priv();
+    csr_write(satp, satp_of(SPACE_S_CALLER));
+    asm volatile("sfence.vma" ::: "memory");
+    m_enter(PRIV_S);
+    snapshot_in_s(&start);
+    xcall(ENTRY_S_RECORD);
+    const struct callee_slot *s = &callee_log.slot[0];
+    check("S -> S: the callee ran", s->runs, 1);
+    check("  in its own address space", s->priv, PRIV_WORD(SPACE_S_CALLEE));
+    check("  xcaller", s->xcaller, (uintptr_t)&world.cap_a);
+    check("  usegpa reads the physical base in S-mode", s->segpa, (uintptr_t)seg_main);
+    check("back in S: private word", *(volatile uint64_t *)PRIV_VA, PRIV_WORD(SPACE_S_CALLER));
+    snapshot_in_s(&now);
+    check_same_csrs("S -> S -> S: every XPC CSR as before", &start, &now);
+    raise_priv();
+    enter_user();
+}
+
 int main(void)
 {
     xpc_world_init();
@@ -118,6 +140,7 @@ int main(void)
     chain();
     swapped_segment();
     chain_with_a_swapped_segment();
+    call_from_s_mode();
     many_calls();
     return 0;
 }

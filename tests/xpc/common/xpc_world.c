@@ -26,7 +26,7 @@ uint8_t seg_three[4096] __attribute__((aligned(4096)));
 struct space {
     uint64_t root[512], l1[512], l0[512], priv[512];
 };
-static struct space spaces[3] __attribute__((aligned(4096)));
+static struct space spaces[5] __attribute__((aligned(4096)));
 
 void entry_chain(void);
 void entry_leaf(void);
@@ -47,11 +47,12 @@ uint64_t satp_of(int space)
 static void build_space(int n)
 {
     struct space *s = &spaces[n - 1];
-    s->root[0] = pte(0, PTE_LEAF);                /* devices, identity */
-    s->root[2] = pte(MEMMAP_DRAM_BASE, PTE_LEAF); /* the program, identity */
-    s->root[3] = pte((uintptr_t)s->l1, PTE_V);    /* PRIV_VA */
+    uint64_t leaf = n >= SPACE_S_CALLER ? PTE_LEAF & ~PTE_U : PTE_LEAF;
+    s->root[0] = pte(0, leaf);                 /* devices, identity */
+    s->root[2] = pte(MEMMAP_DRAM_BASE, leaf);  /* the program, identity */
+    s->root[3] = pte((uintptr_t)s->l1, PTE_V); /* PRIV_VA */
     s->l1[0] = pte((uintptr_t)s->l0, PTE_V);
-    s->l0[0] = pte((uintptr_t)s->priv, PTE_LEAF & ~PTE_X);
+    s->l0[0] = pte((uintptr_t)s->priv, leaf & ~PTE_X);
     s->priv[0] = PRIV_WORD(n);
 }
 
@@ -75,7 +76,7 @@ void xpc_world_init(void)
 #ifdef XPC_EMULATE
     xpc_emulation_install();
 #endif
-    for (int n = 1; n <= 3; n++)
+    for (int n = 1; n <= 5; n++)
         build_space(n);
     uint64_t no_list = XPC_XENTRY_SEGLIST_WORD(0, 0);
     uint64_t list_b = XPC_XENTRY_SEGLIST_WORD((uintptr_t)world.seglist_b, 1);
@@ -87,8 +88,9 @@ void xpc_world_init(void)
     set_entry(ENTRY_FORBIDDEN, entry_record, SPACE_B, &world.cap_b, list_b);
     set_entry(ENTRY_BENCH, entry_bench, SPACE_B, &world.cap_b, list_b);
     set_entry(ENTRY_CHAIN_SWAP, entry_chain_swap, SPACE_B, &world.cap_b, list_b);
+    set_entry(ENTRY_S_RECORD, entry_record, SPACE_S_CALLEE, &world.cap_b, list_b);
     world.cap_a = 1 << ENTRY_RECORD | 1 << ENTRY_CHAIN | 1 << ENTRY_SWAPSEG | 1 << ENTRY_INVALID |
-                  1 << ENTRY_BENCH | 1 << ENTRY_CHAIN_SWAP;
+                  1 << ENTRY_BENCH | 1 << ENTRY_CHAIN_SWAP | 1 << ENTRY_S_RECORD;
     world.cap_b = 1 << ENTRY_LEAF;
     world.cap_c = 0;
     world.cap_none = 0;
@@ -150,6 +152,13 @@ static void take(struct xpc_snapshot *s)
 void snapshot(struct xpc_snapshot *s)
 {
     IN_M(take(s));
+}
+
+void snapshot_in_s(struct xpc_snapshot *s)
+{
+    raise_priv();
+    take(s);
+    m_enter(PRIV_S);
 }
 
 static const char *const csr_names[16] = {

@@ -1,6 +1,7 @@
 /* The little system every bare-metal XPC test runs in, built by xpc_world_init() in M-mode:
  *
- *   three address spaces A (the test's own, ASID 1), B (ASID 2) and C (ASID 3), Sv39. Each maps
+ *   three address spaces A (the test's own, ASID 1), B (ASID 2) and C (ASID 3), Sv39 (and two
+ *   more, ASIDs 4 and 5, laid out the same without the U bit, for S-mode calls). Each maps
  *   the devices (VA 0..1 GiB) and the program image (the DRAM gigapage) identically with U set,
  *   so test code, callees, the UART and the finisher are reachable from U-mode everywhere, plus
  *   one private page at PRIV_VA holding PRIV_WORD(space): reading it tells which space runs.
@@ -16,7 +17,8 @@
  *     6 ENTRY_BENCH    in B: reads cycle on entry and before xret
  *     7 ENTRY_CHAIN_SWAP in B: swaps in its own segment, calls 2 with chain_mask over it (C logs
  *                      in slot 3), logs (slot 2), swaps back, returns
- *   A may call 0, 1, 3, 4, 6, 7; B may call 2; C nothing.
+ *     8 ENTRY_S_RECORD as 0, in SPACE_S_CALLEE, for S-mode callers
+ *   A may call 0, 1, 3, 4, 6, 7, 8; B may call 2; C nothing.
  *   A's active segment: SEG_VA, seg_main, 4 KiB RW; A's seg-list: {SEG2_VA, seg_two, 2 KiB R},
  *   {empty}. B's seg-list: {SEG3_VA, seg_three, 4 KiB RW}. */
 #ifndef XPC_WORLD_H
@@ -32,6 +34,9 @@
 #define SPACE_A          1
 #define SPACE_B          2
 #define SPACE_C          3
+/* The same layout without the U bit, for calls made in S-mode (S may not run U pages). */
+#define SPACE_S_CALLER 4
+#define SPACE_S_CALLEE 5
 
 #define SEG_VA  0x100000000ULL
 #define SEG2_VA 0x100010000ULL
@@ -47,6 +52,7 @@ enum {
     ENTRY_FORBIDDEN,
     ENTRY_BENCH,
     ENTRY_CHAIN_SWAP,
+    ENTRY_S_RECORD,
     ENTRY_COUNT
 };
 
@@ -97,6 +103,8 @@ struct xpc_snapshot {
 };
 /* Callable from U-mode: goes up to M for the CSRs and comes back. */
 void snapshot(struct xpc_snapshot *s);
+/* The same from S-mode. */
+void snapshot_in_s(struct xpc_snapshot *s);
 /* A check (counted on failure) that two snapshots agree; names the first differing part. */
 void check_same(const char *what, const struct xpc_snapshot *a, const struct xpc_snapshot *b);
 /* The same for the CSRs and satp only (a call and its return leave a record in memory). */
