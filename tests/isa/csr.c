@@ -67,9 +67,19 @@ int main(void)
     trap_arm();
     asm volatile("csrw 0x7ff, zero");
     check_illegal("write of unassigned CSR 0x7ff", &trap_m);
+
+    /* F and D exist, but with mstatus.FS = Off their CSRs trap; writing one once FS is on
+     * marks the state Dirty (FS = 3, and the summary bit SD) */
     trap_arm();
     asm volatile("csrr %0, fcsr" : "=r"(r));
-    check_illegal("fcsr without F", &trap_m);
+    check_illegal("fcsr with mstatus.FS = Off", &trap_m);
+    csr_set(mstatus, 1ULL << 13); /* FS = Initial */
+    trap_arm();
+    asm volatile("csrw fcsr, zero");
+    check_no_trap("fcsr with mstatus.FS = Initial");
+    check("  FS after writing fcsr (Dirty)", (csr_read(mstatus) >> 13) & 3, 3);
+    check("  SD summarises it", csr_read(mstatus) >> 63, 1);
+    csr_clear(mstatus, 3ULL << 13);
 
     /* too little privilege: the CSR number's bits 9:8 give the lowest mode */
     m_enter(PRIV_S);

@@ -64,8 +64,8 @@ int main(void)
     check_illegal("csrrw x0, cycle, x0 (the 32-bit unimp)", &trap_m);
     at = AT("c.unimp", 0);
     check_illegal("c.unimp (0x0000)", &trap_m);
-    at = AT(".4byte 0x00000053", 0); /* fadd.s ft0, ft0, ft0: no F */
-    check_illegal("fadd.s without F", &trap_m);
+    at = AT(".4byte 0x00000053", 0); /* fadd.s ft0, ft0, ft0 */
+    check_illegal("fadd.s with mstatus.FS = Off", &trap_m);
     at = AT(".4byte 0x0000000b", 0); /* custom-0 opcode */
     check_illegal("custom-0 opcode", &trap_m);
     at = AT(".4byte 0x0200003b", 0);
