@@ -27,6 +27,8 @@ int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights)
             e->obj = o;
             e->rights = rights & RIGHTS_ALL;
             e->gen = (uint16_t)(e->gen + 1);
+            if (e->gen == 0) /* never 0: small integers are never valid handles */
+                e->gen = 1;
             handles_live++;
             return (int64_t)encode(i, e->gen);
         }

@@ -11,6 +11,7 @@ static struct list sleepers;
 extern uint64_t timer_interval;
 void thread_return_to_user(struct thread *t) __attribute__((noreturn));
 void timer_arm(void);
+void timer_arm_before(uint64_t time);
 
 void sched_init(void)
 {
@@ -76,6 +77,7 @@ void sched_sleep_until(struct thread *t, uint64_t time)
 {
     t->wake_time = time;
     list_add_tail(&sleepers, &t->sleep_link);
+    timer_arm_before(time);
 }
 
 void sched_cancel_sleep(struct thread *t)
@@ -97,6 +99,8 @@ static void wake_sleepers(void)
             sched_cancel_sleep(t);
             if (t->block == BLOCK_SLEEP)
                 sched_wake(t, 0);
+        } else {
+            timer_arm_before(t->wake_time);
         }
     }
 }

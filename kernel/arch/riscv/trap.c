@@ -9,10 +9,21 @@ void user_return(struct trap_frame *f) __attribute__((noreturn));
 extern char user_copy_start[], user_copy_end[], user_copy_fault[];
 
 uint64_t timer_interval;
+static uint64_t timer_deadline;
 
+/* The next timer interrupt: the end of the time slice, or a sleeper's deadline if sooner. */
 void timer_arm(void)
 {
-    sbi_set_timer(read_time() + timer_interval);
+    timer_deadline = read_time() + timer_interval;
+    sbi_set_timer(timer_deadline);
+}
+
+void timer_arm_before(uint64_t time)
+{
+    if (time < timer_deadline) {
+        timer_deadline = time;
+        sbi_set_timer(time);
+    }
 }
 
 static void handle_interrupt(uint64_t cause)
