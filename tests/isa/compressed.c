@@ -92,6 +92,19 @@ int main(void)
           0);
     check("c.nop", C2("c.nop\n c.addi a0, 1", 1, 0), 2);
 
+    /* HINTs (rd = x0 and similar): they must run as no-ops, not trap. */
+    trap_arm();
+    uint64_t hint = C2(".2byte 0x0005\n" /* c.addi x0, 1 (c.nop with imm) */
+                       ".2byte 0x4005\n" /* c.li x0, 1 */
+                       ".2byte 0x6005\n" /* c.lui x0, 1 */
+                       ".2byte 0x802e\n" /* c.mv x0, a1 */
+                       ".2byte 0x902e\n" /* c.add x0, a1 */
+                       ".2byte 0x0006\n" /* c.slli x0, 1 */
+                       "c.addi a0, 1",
+                       7, 9);
+    check("compressed HINTs run as no-ops", hint, 8);
+    check_no_trap("  no traps");
+
     /* Reserved encodings: illegal, tval = the 16 bits. */
     static const uint16_t reserved[] = {
         0x0000, /* all zeros: defined illegal */
@@ -101,6 +114,7 @@ int main(void)
         0x6002, /* c.ldsp with rd = x0 */
         0x8002, /* c.jr with rs1 = x0 */
         0x2001, /* c.addiw with rd = x0 */
+        0x6501, /* c.lui with nzimm = 0 */
     };
     for (unsigned i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         static uint16_t code[2] __attribute__((aligned(4)));
