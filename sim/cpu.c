@@ -23,9 +23,11 @@ void hart_reset(struct hart *h, uint64_t pc)
     memset(&h->csr, 0, sizeof h->csr);
     h->pc = pc;
     h->priv = PRIV_M;
-    /* RV64 with A, C, I, M, S, U. MXL = 2 (64-bit); UXL = SXL = 2. */
-    h->csr.misa = (2ULL << 62) | (1u << 0) | (1u << 2) | (1u << 8) | (1u << 12) | (1u << 18) |
-                  (1u << 20);
+    /* RV64GC: A, C, D, F, I, M, S, U. MXL = 2 (64-bit); UXL = SXL = 2. */
+    h->csr.misa = (2ULL << 62) | (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) |
+                  (1u << 12) | (1u << 18) | (1u << 20);
+    memset(h->f, 0, sizeof h->f);
+    h->fflags = h->frm = 0;
     h->csr.mstatus = (2ULL << 32) | (2ULL << 34);
     h->reservation_valid = false;
     h->wfi = false;

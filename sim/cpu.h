@@ -57,6 +57,9 @@ struct csrs {
 struct hart {
     uint64_t x[33]; /* x[32] is the sink that writes to x0 are decoded into */
     uint64_t pc;
+    uint64_t f[32];  /* F/D registers; singles are NaN-boxed */
+    uint32_t fflags; /* fcsr's accrued exceptions (NX UF OF DZ NV) */
+    uint32_t frm;    /* fcsr's rounding mode (WARL: 3 bits, invalid values trap on use) */
     unsigned priv;
     unsigned hartid;
 

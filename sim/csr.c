@@ -3,11 +3,13 @@
 
 #include "block.h"
 #include "machine.h"
+#include "fp_exec.h"
 #include "mmu.h"
 #include "pmp.h"
 #include "xpc_glue.h"
 
 enum {
+    CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
     CSR_SSTATUS = 0x100, CSR_SIE = 0x104, CSR_STVEC = 0x105, CSR_SCOUNTEREN = 0x106,
     CSR_SENVCFG = 0x10a, CSR_SSCRATCH = 0x140, CSR_SEPC = 0x141, CSR_SCAUSE = 0x142,
     CSR_STVAL = 0x143, CSR_SIP = 0x144, CSR_SATP = 0x180,
@@ -164,6 +166,13 @@ bool csr_read(struct hart *h, unsigned csrno, uint64_t *val)
         return *val = e < PMP_ENTRIES ? c->pmpaddr[e] : 0, true;
     }
     switch (csrno) {
+    case CSR_FFLAGS:
+    case CSR_FRM:
+    case CSR_FCSR:
+        if (!fp_enabled(h))
+            return false;
+        *val = csrno == CSR_FFLAGS ? h->fflags : csrno == CSR_FRM ? h->frm : (h->frm << 5) | h->fflags;
+        return true;
     case CSR_SSTATUS: *val = mstatus_read(h) & SSTATUS_MASK; return true;
     case CSR_SIE: *val = c->mie & c->mideleg; return true;
     case CSR_STVEC: *val = c->stvec; return true;
@@ -248,6 +257,21 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
         return true;
     }
     switch (csrno) {
+    case CSR_FFLAGS:
+    case CSR_FRM:
+    case CSR_FCSR:
+        if (!fp_enabled(h))
+            return false;
+        if (csrno == CSR_FFLAGS)
+            h->fflags = val & 0x1f;
+        else if (csrno == CSR_FRM)
+            h->frm = val & 7;
+        else {
+            h->fflags = val & 0x1f;
+            h->frm = (val >> 5) & 7;
+        }
+        fp_dirty(h);
+        return true;
     case CSR_SSTATUS: mstatus_write(h, val, SSTATUS_WRITABLE); return true;
     case CSR_SIE:
         c->mie = (c->mie & ~c->mideleg) | (val & c->mideleg & MIP_ALL);

@@ -71,6 +71,84 @@ static int32_t imm_j(uint32_t r)
     return sext(v, 21);
 }
 
+/* FP instructions name f registers with the same fields: no x0 sink for an f destination. */
+static void set_fp(struct insn *in, unsigned op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm)
+{
+    set(in, op, rd, rs1, rs2, imm);
+    in->rd = (uint8_t)rd;
+}
+
+/* The ops whose destination is an integer register keep the x0 sink. */
+static void decode_opfp(struct insn *in, uint32_t r, unsigned rd, unsigned rs1, unsigned rs2,
+                        unsigned f3)
+{
+    unsigned fmt = bits(r, 26, 25), f5 = bits(r, 31, 27);
+    if (fmt > 1)
+        return illegal(in); /* H and Q are not implemented */
+    int fop = -1;
+    bool int_rd = false;
+    switch (f5) {
+    case 0x00: fop = FP_ADD; break;
+    case 0x01: fop = FP_SUB; break;
+    case 0x02: fop = FP_MUL; break;
+    case 0x03: fop = FP_DIV; break;
+    case 0x0b:
+        if (rs2 == 0)
+            fop = FP_SQRT;
+        break;
+    case 0x04:
+        if (f3 <= 2)
+            fop = FP_SGNJ + (int)f3;
+        break;
+    case 0x05:
+        if (f3 <= 1)
+            fop = FP_MIN + (int)f3;
+        break;
+    case 0x08: /* fcvt.s.d (fmt S, rs2 = D) and fcvt.d.s (fmt D, rs2 = S) */
+        if (fmt == 0 && rs2 == 1)
+            fop = FP_CVT_SD;
+        else if (fmt == 1 && rs2 == 0)
+            fop = FP_CVT_DS;
+        break;
+    case 0x14:
+        int_rd = true;
+        if (f3 == 2)
+            fop = FP_EQ;
+        else if (f3 == 1)
+            fop = FP_LT;
+        else if (f3 == 0)
+            fop = FP_LE;
+        break;
+    case 0x18:
+        int_rd = true;
+        if (rs2 <= 3)
+            fop = FP_CVT_W + (int)rs2;
+        break;
+    case 0x1a:
+        if (rs2 <= 3)
+            fop = FP_CVT_FROM_W + (int)rs2;
+        break;
+    case 0x1c:
+        int_rd = true;
+        if (rs2 == 0 && f3 == 0)
+            fop = FP_MV_X;
+        else if (rs2 == 0 && f3 == 1)
+            fop = FP_CLASS;
+        break;
+    case 0x1e:
+        if (rs2 == 0 && f3 == 0)
+            fop = FP_MV_F;
+        break;
+    }
+    if (fop < 0)
+        return illegal(in);
+    int32_t imm = FP_IMM((unsigned)fop, fmt, 0u, f3);
+    if (int_rd)
+        set(in, OP_FP, rd, rs1, rs2, imm);
+    else
+        set_fp(in, OP_FP, rd, rs1, rs2, imm);
+}
+
 static void decode_op(struct insn *in, uint32_t r, unsigned rd, unsigned rs1, unsigned rs2,
                       unsigned f3, unsigned f7, bool word)
 {
@@ -184,6 +262,26 @@ static void decode32(struct insn *in, uint32_t r)
     static const int16_t branches[8] = {OP_BEQ, OP_BNE, -1, -1, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU};
 
     switch (bits(r, 6, 2)) {
+    case 0x01: /* LOAD-FP */
+        if (f3 == 2)
+            return set_fp(in, OP_FLW, rd, rs1, 0, imm_i(r));
+        if (f3 == 3)
+            return set_fp(in, OP_FLD, rd, rs1, 0, imm_i(r));
+        return illegal(in);
+    case 0x09: /* STORE-FP */
+        if (f3 == 2)
+            return set(in, OP_FSW, 0, rs1, rs2, imm_s(r));
+        if (f3 == 3)
+            return set(in, OP_FSD, 0, rs1, rs2, imm_s(r));
+        return illegal(in);
+    case 0x10: case 0x11: case 0x12: case 0x13: { /* FMADD, FMSUB, FNMSUB, FNMADD */
+        unsigned fmt = bits(r, 26, 25);
+        if (fmt > 1)
+            return illegal(in);
+        unsigned fop = FP_MADD + (bits(r, 6, 2) - 0x10);
+        return set_fp(in, OP_FP, rd, rs1, rs2, FP_IMM(fop, fmt, bits(r, 31, 27), f3));
+    }
+    case 0x14: return decode_opfp(in, r, rd, rs1, rs2, f3);
     case 0x00: /* LOAD */
         if (loads[f3] < 0)
             return illegal(in);
@@ -244,12 +342,14 @@ static void decode_c0(struct insn *in, uint32_t r)
             return illegal(in); /* includes the all-zero illegal instruction */
         return set(in, OP_ADDI, rdp, 2, 0, (int32_t)nz);
     }
+    case 1: return set_fp(in, OP_FLD, rdp, rs1p, 0, (int32_t)uimm_d);
     case 2: return set(in, OP_LW, rdp, rs1p, 0, (int32_t)uimm_w);
     case 3: return set(in, OP_LD, rdp, rs1p, 0, (int32_t)uimm_d);
+    case 5: return set(in, OP_FSD, 0, rs1p, rdp, (int32_t)uimm_d);
     case 6: return set(in, OP_SW, 0, rs1p, rdp, (int32_t)uimm_w);
     case 7: return set(in, OP_SD, 0, rs1p, rdp, (int32_t)uimm_d);
     }
-    illegal(in); /* c.fld/c.fsd (1, 5) need D; 4 is reserved */
+    illegal(in); /* 4 is reserved */
 }
 
 static void decode_c1(struct insn *in, uint32_t r)
@@ -312,6 +412,11 @@ static void decode_c2(struct insn *in, uint32_t r)
     unsigned rd = bits(r, 11, 7), rs2 = bits(r, 6, 2);
     switch (bits(r, 15, 13)) {
     case 0: return set(in, OP_SLLI, rd, rd, 0, (int32_t)((bits(r, 12, 12) << 5) | rs2));
+    case 1: /* c.fldsp */
+        return set_fp(in, OP_FLD, rd, 2, 0,
+                      (int32_t)((bits(r, 12, 12) << 5) | (bits(r, 6, 5) << 3) | (bits(r, 4, 2) << 6)));
+    case 5: /* c.fsdsp */
+        return set(in, OP_FSD, 0, 2, rs2, (int32_t)((bits(r, 12, 10) << 3) | (bits(r, 9, 7) << 6)));
     case 2: /* c.lwsp */
         if (rd == 0)
             return illegal(in);
@@ -342,7 +447,7 @@ static void decode_c2(struct insn *in, uint32_t r)
     case 7: /* c.sdsp */
         return set(in, OP_SD, 0, 2, rs2, (int32_t)((bits(r, 12, 10) << 3) | (bits(r, 9, 7) << 6)));
     }
-    illegal(in); /* c.fldsp/c.fsdsp (1, 5) need D */
+    illegal(in);
 }
 
 void decode(uint32_t raw, struct insn *in)

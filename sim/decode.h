@@ -30,6 +30,7 @@
     X(AMOSWAP_D, 0) X(AMOADD_D, 0) X(AMOXOR_D, 0) X(AMOAND_D, 0) X(AMOOR_D, 0)                    \
     X(AMOMIN_D, 0) X(AMOMAX_D, 0) X(AMOMINU_D, 0) X(AMOMAXU_D, 0)                                 \
     X(XCALL, 1) X(XRET, 1) X(SWAPSEG, 1)                                                         \
+    X(FLW, 0) X(FLD, 0) X(FSW, 0) X(FSD, 0) X(FP, 0)                                              \
     X(END, 1) /* internal: closes every block */
 
 enum insn_op {
@@ -38,6 +39,20 @@ enum insn_op {
 #undef INSN_ENUM
         OP_COUNT
 };
+
+/* FP computations share one interpreter operation (OP_FP); the decoder puts the FP operation,
+ * rs3 and the rounding-mode field into the immediate. */
+enum fp_op {
+    FP_ADD, FP_SUB, FP_MUL, FP_DIV, FP_SQRT, FP_SGNJ, FP_SGNJN, FP_SGNJX, FP_MIN, FP_MAX,
+    FP_CVT_SD, FP_CVT_DS, FP_EQ, FP_LT, FP_LE, FP_CVT_W, FP_CVT_WU, FP_CVT_L, FP_CVT_LU,
+    FP_CVT_FROM_W, FP_CVT_FROM_WU, FP_CVT_FROM_L, FP_CVT_FROM_LU, FP_MV_X, FP_CLASS, FP_MV_F,
+    FP_MADD, FP_MSUB, FP_NMSUB, FP_NMADD,
+};
+#define FP_IMM(op, dbl, rs3, rm) ((int32_t)((op) | ((dbl) << 7) | ((rs3) << 8) | ((rm) << 16)))
+#define FP_IMM_OP(imm) ((unsigned)(imm)&0x7f)
+#define FP_IMM_DOUBLE(imm) (((unsigned)(imm) >> 7) & 1)
+#define FP_IMM_RS3(imm) (((unsigned)(imm) >> 8) & 31)
+#define FP_IMM_RM(imm) (((unsigned)(imm) >> 16) & 7)
 
 struct insn {
     uint16_t op;

@@ -7,6 +7,7 @@
 
 #include "block.h"
 #include "machine.h"
+#include "fp_exec.h"
 #include "mmu.h"
 #include "timing/timing.h"
 #include "xpc_glue.h"
@@ -244,6 +245,40 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
             timing_flush(h->timing, TIMING_FLUSH_CSR);
     }
     return true;
+}
+
+/* FP loads and stores, out of line: they are rare next to integer ones, and keeping them out of
+ * the interpreter's body keeps its hot handlers' registers free. */
+static __attribute__((noinline)) bool fp_memory(struct hart *h, const struct insn *in)
+{
+    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, v;
+    if (!fp_enabled(h))
+        return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+    switch (in->op) {
+    case OP_FLW:
+        if (!mem_load32(h, va, &v))
+            return false;
+        h->f[in->rd] = fp_box_s((uint32_t)v);
+        break;
+    case OP_FLD:
+        if (!mem_load64(h, va, &v))
+            return false;
+        h->f[in->rd] = v;
+        break;
+    case OP_FSW: return mem_store32(h, va, h->f[in->rs2]);
+    default: return mem_store64(h, va, h->f[in->rs2]);
+    }
+    fp_dirty(h);
+    return true;
+}
+
+static void timed_fp_memory(struct hart *h, struct timing *t, const struct insn *in)
+{
+    uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm;
+    if (in->op == OP_FLW || in->op == OP_FLD)
+        timed_load(h, t, va, in->op == OP_FLW ? 4 : 8, in->rd + 32u, in->rs1);
+    else
+        timed_store(h, t, va, in->rs1, in->rs2 + 32u);
 }
 
 static bool do_system(struct hart *h, const struct insn *in)

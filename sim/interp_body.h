@@ -299,6 +299,21 @@ L_XCALL: L_XRET: L_SWAPSEG:
     if (!xpc_execute(h, in))
         goto exception;
     RETIRE_AND_LEAVE();
+L_FLW:
+L_FLD:
+L_FSW:
+L_FSD:
+    if (!fp_memory(h, in))
+        goto exception;
+    TM(timed_fp_memory(h, t, in));
+    NEXT();
+L_FP:
+    if (!fp_execute(h, in)) {
+        h->exc_cause = CAUSE_ILLEGAL_INSN;
+        h->exc_tval = in->raw;
+        goto exception;
+    }
+    NEXT();
 L_ILLEGAL:
     h->exc_cause = CAUSE_ILLEGAL_INSN;
     h->exc_tval = (uint32_t)in->imm;

@@ -139,7 +139,7 @@ static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64
             .nharts = 1,
             .ram_base = m->ram_base,
             .ram_size = m->ram_size,
-            .isa = cfg->xpc ? "rv64imac_zicsr_zifencei_xxpc" : "rv64imac_zicsr_zifencei",
+            .isa = cfg->xpc ? "rv64imafdc_zicsr_zifencei_xxpc" : "rv64imafdc_zicsr_zifencei",
             .mmu_type = "riscv,sv48",
             .bootargs = cfg->append,
             .initrd_start = initrd_start,
