@@ -10,13 +10,17 @@
 #define CHANNEL_RIGHTS                                                                             \
     (RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT)
 
+#define SHORT_MSG 2048 /* up to this size the bytes live in the kernel heap, not a whole frame */
+
 void channel_msg_free(struct channel_msg *m)
 {
     for (uint32_t i = 0; i < m->num_handles; i++)
         if (m->handles[i])
             kobj_unref(m->handles[i]);
-    if (m->data_pa)
-        frame_free(m->data_pa);
+    if (m->data && m->num_bytes > SHORT_MSG)
+        frame_free((uint64_t)m->data);
+    else if (m->data)
+        kfree(m->data, m->num_bytes);
     kfree(m, sizeof(*m));
 }
 
@@ -123,18 +127,18 @@ static int64_t build_msg(struct channel *self, uint64_t bytes, uint64_t nbytes, 
     struct channel_msg *m = kmalloc(sizeof(*m));
     if (!m)
         return ERR_NO_MEMORY;
+    m->num_bytes = (uint32_t)nbytes;
     if (nbytes) {
-        m->data_pa = frame_alloc();
-        if (!m->data_pa) {
+        m->data = nbytes > SHORT_MSG ? phys_to_virt(frame_alloc()) : kmalloc(nbytes);
+        if (!m->data) {
             kfree(m, sizeof(*m));
             return ERR_NO_MEMORY;
         }
-        if (copy_from_user(phys_to_virt(m->data_pa), bytes, nbytes) < 0) {
+        if (copy_from_user(m->data, bytes, nbytes) < 0) {
             channel_msg_free(m);
             return ERR_FAULT;
         }
     }
-    m->num_bytes = (uint32_t)nbytes;
     for (uint64_t i = 0; i < nhandles; i++) {
         handle_take(ht, hv[i], &m->handles[i], &m->rights[i]);
         m->num_handles++;
@@ -147,7 +151,7 @@ static uint32_t msg_txid(struct channel_msg *m)
 {
     uint32_t id = 0;
     if (m->num_bytes >= 4)
-        memcpy(&id, phys_to_virt(m->data_pa), 4);
+        memcpy(&id, m->data, 4);
     return id;
 }
 
@@ -207,7 +211,7 @@ static int64_t msg_copy_out(struct channel_msg *m, uint64_t buf, uint64_t buflen
     if (m->num_bytes > buflen || m->num_handles > hcap)
         return ERR_BUFFER_TOO_SMALL;
     uint64_t hv[CHANNEL_MAX_HANDLES] = {0};
-    if (m->num_bytes && copy_to_user(buf, phys_to_virt(m->data_pa), m->num_bytes) < 0)
+    if (m->num_bytes && copy_to_user(buf, m->data, m->num_bytes) < 0)
         return ERR_FAULT;
     if (m->num_handles && copy_to_user(hbuf, hv, m->num_handles * sizeof(uint64_t)) < 0)
         return ERR_FAULT;
@@ -285,7 +289,7 @@ int64_t sys_channel_call(struct trap_frame *f)
     uint32_t id = c->next_txid++ | 0x80000000u; /* kernel-made ids have the top bit set */
     if (c->next_txid >= 0x80000000u)
         c->next_txid = 1;
-    memcpy(phys_to_virt(m->data_pa), &id, 4);
+    memcpy(m->data, &id, 4);
     current->call_txid = id;
     current->call_args = f->x[REG_A1];
     sched_block(current, BLOCK_CHANNEL_CALL, c);

@@ -47,16 +47,21 @@ void frame_init(uint64_t mem_base, uint64_t mem_size, uint64_t reserved_lo, uint
 
 uint64_t frame_alloc(void)
 {
-    for (uint64_t n = 0; n < nframes; n++) {
-        uint64_t i = (hint + n) % nframes;
-        if (!is_used(i)) {
-            mark(i, true);
-            used++;
-            hint = i + 1;
-            uint64_t pa = base + i * PAGE_SIZE;
-            memset(phys_to_virt(pa), 0, PAGE_SIZE);
-            return pa;
-        }
+    /* Word at a time: a full word (64 used frames) is skipped with one compare. */
+    uint64_t words = (nframes + 63) / 64;
+    for (uint64_t n = 0; n <= words; n++) {
+        uint64_t w = (hint / 64 + n) % words;
+        if (bitmap[w] == ~0ULL)
+            continue;
+        uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(~bitmap[w]);
+        if (i >= nframes)
+            continue;
+        mark(i, true);
+        used++;
+        hint = i;
+        uint64_t pa = base + i * PAGE_SIZE;
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+        return pa;
     }
     return 0;
 }

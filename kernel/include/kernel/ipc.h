@@ -13,7 +13,7 @@ struct endpoint {
 struct channel_msg {
     struct list link;
     uint32_t num_bytes, num_handles;
-    uint64_t data_pa; /* one frame, 0 for an empty message */
+    uint8_t *data; /* kernel heap for short messages, a frame for long ones, NULL if empty */
     struct kobj *handles[CHANNEL_MAX_HANDLES];
     uint32_t rights[CHANNEL_MAX_HANDLES];
 };
