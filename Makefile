@@ -37,7 +37,9 @@ test: sim
 	    "unit:$(MAKE) -s -C tests/unit" \
 	    "isa:$(MAKE) -s -C tests/isa test EMUS='xpcsim qemu'" \
 	    "boot:$(MAKE) -s -C tests/boot test" \
-	    "fp:$(MAKE) -s -C tests/fp test" \
+	    "fp:$(MAKE) -s -C tests/fp test EMUS='qemu xpcsim'" \
+	    "libc:$(MAKE) -s -C tests/libc test" \
+	    "xpc:$(MAKE) -s -C tests/xpc test" \
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
 	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim"
 
