@@ -40,6 +40,8 @@ test: sim
 	    "fp:$(MAKE) -s -C tests/fp test EMUS='qemu xpcsim'" \
 	    "libc:$(MAKE) -s -C tests/libc test" \
 	    "xpc:$(MAKE) -s -C tests/xpc test" \
+	    "xpc-ablations:$(MAKE) -s -C tests/xpc ablations" \
+	    "xpc-cycles:tests/xpc/cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/xpc/bench_xcall.elf" \
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
 	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim"
 

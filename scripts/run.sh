@@ -13,3 +13,8 @@ else
     make -s -C tests/boot >/dev/null
     timeout 60 "$XPCSIM" -m 128M -bios "$FW/fw_jump.elf" -kernel "$BUILD/boot/payload.elf" </dev/null
 fi
+
+echo
+echo "== The headline: one-way XPC calls on the Rocket-like cycle model (paper: 21 cycles)"
+make -s -C tests/xpc >/dev/null
+tests/xpc/cycles.sh "$XPCSIM" "$BUILD/xpc/bench_xcall.elf" | grep -v '^PASS'
