@@ -179,8 +179,24 @@ static uint64_t fpu_run(enum op op, uint64_t a, uint64_t b, uint64_t c, unsigned
     }
 }
 
+/* A double near the edges of the single range, for fcvt.s.d: around 2^128 (overflow) and
+ * 2^-126 .. 2^-150 (tininess, subnormal rounding). */
+static uint64_t double_near_single_edges(void)
+{
+    uint64_t r = rng(), e, m = rng() >> 12;
+    e = (r & 1) ? 1023 + 126 + rng() % 3 : 1023 - 151 + rng() % 27;
+    switch ((r >> 1) & 3) {
+    case 0: m &= ~0ull << (52 - 23 - rng() % 3); break; /* exactly representable or a tie */
+    case 1: m |= (1ull << (52 - rng() % 30)) - 1; break;
+    default: break;
+    }
+    return ((r >> 3) & 1) << 63 | e << 52 | m;
+}
+
 static uint64_t operand(enum op op)
 {
+    if (op == CVT_S_D && (rng() & 1))
+        return double_near_single_edges();
     bool single = op <= FMA_S || op == CVT_D_S;
     if (op == CVT_S_L || op == CVT_D_L || op == CVT_D_LU) {
         uint64_t v = rng();
