@@ -42,6 +42,13 @@ int main(void)
     at = AT("lr.d a1, (a0)", UNMAPPED_PADDR);
     check_trap("lr.d from unmapped", &trap_m, CAUSE_LOAD_ACCESS, UNMAPPED_PADDR);
 
+    /* A load into x0 still accesses memory, so it still faults. */
+    at = AT("ld x0, 8(a0)", UNMAPPED_PADDR);
+    check_trap("ld x0 from unmapped", &trap_m, CAUSE_LOAD_ACCESS, UNMAPPED_PADDR + 8);
+    at = AT("c.lw a1, 4(a0)", UNMAPPED_PADDR);
+    check_trap("c.lw from unmapped", &trap_m, CAUSE_LOAD_ACCESS, UNMAPPED_PADDR + 4);
+    check_epc("  mepc is the c.lw", at);
+
     /* Fetch: the handler resumes at ra, so call the bad address. */
     trap_arm();
     asm volatile("jalr ra, 0(%0)" ::"r"(UNMAPPED_PADDR) : "ra", "memory");
