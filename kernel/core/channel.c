@@ -7,8 +7,7 @@
  * that runs in the caller's address space. */
 #include <kernel/ipc.h>
 
-#define CHANNEL_RIGHTS                                                                             \
-    (RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT)
+#define CHANNEL_RIGHTS (RIGHT_READ | RIGHT_WRITE | RIGHT_TRANSFER | RIGHT_DUPLICATE | RIGHT_WAIT)
 
 #define SHORT_MSG 2048 /* up to this size the bytes live in the kernel heap, not a whole frame */
 

@@ -228,7 +228,8 @@ bool ipc_fastpath_reply_recv(struct trap_frame *f)
 {
     uint64_t info = f->x[REG_A1];
     struct thread *self = current, *caller = self->reply_to;
-    if (!caller || MSGINFO_WORDS(info) > IPC_REG_WORDS || MSGINFO_HANDLES(info) != 0 || (info >> 48))
+    if (!caller || MSGINFO_WORDS(info) > IPC_REG_WORDS || MSGINFO_HANDLES(info) != 0 ||
+        (info >> 48))
         return false;
     struct endpoint *ep = NULL;
     if (get_endpoint(f->x[REG_A0], RIGHT_READ, &ep) < 0 || !list_empty(&ep->senders))

@@ -34,11 +34,13 @@ static int load_segment(struct address_space *as, const struct bootimg_entry *im
                         const struct elf64_phdr *ph)
 {
     if (ph->filesz > ph->memsz || ph->offset > img->size || ph->filesz > img->size - ph->offset ||
-        ph->vaddr < USER_BASE || ph->memsz > USER_HEAP_LIMIT || ph->vaddr > USER_HEAP_LIMIT - ph->memsz)
+        ph->vaddr < USER_BASE || ph->memsz > USER_HEAP_LIMIT ||
+        ph->vaddr > USER_HEAP_LIMIT - ph->memsz)
         return ERR_INVALID_ARGS;
     uint64_t flags = (ph->flags & PF_R ? PTE_R : 0) | (ph->flags & PF_W ? PTE_W | PTE_R : 0) |
                      (ph->flags & PF_X ? PTE_X : 0);
-    for (uint64_t va = ALIGN_DOWN(ph->vaddr, PAGE_SIZE); va < ph->vaddr + ph->memsz; va += PAGE_SIZE) {
+    for (uint64_t va = ALIGN_DOWN(ph->vaddr, PAGE_SIZE); va < ph->vaddr + ph->memsz;
+         va += PAGE_SIZE) {
         uint64_t pa = as_lookup(as, va, 0);
         if (!pa) {
             int r = as_map_anon(as, va, PAGE_SIZE, flags);
@@ -48,10 +50,11 @@ static int load_segment(struct address_space *as, const struct bootimg_entry *im
         }
         /* Copy the part of the file image that falls in this page. */
         uint64_t lo = va > ph->vaddr ? va : ph->vaddr;
-        uint64_t hi = va + PAGE_SIZE < ph->vaddr + ph->filesz ? va + PAGE_SIZE : ph->vaddr + ph->filesz;
+        uint64_t hi =
+            va + PAGE_SIZE < ph->vaddr + ph->filesz ? va + PAGE_SIZE : ph->vaddr + ph->filesz;
         if (lo < hi)
-            memcpy((uint8_t *)phys_to_virt(pa) + (lo - va), img->data + ph->offset + (lo - ph->vaddr),
-                   hi - lo);
+            memcpy((uint8_t *)phys_to_virt(pa) + (lo - va),
+                   img->data + ph->offset + (lo - ph->vaddr), hi - lo);
     }
     uint64_t end = ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
     if (end > as->brk_base)
@@ -64,7 +67,8 @@ static int load_elf(struct address_space *as, const struct bootimg_entry *img, u
     const struct elf64_ehdr *eh = (const void *)img->data;
     if (img->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 || eh->ident[4] != 2 ||
         eh->machine != 243 || eh->type != 2 || eh->phentsize != sizeof(struct elf64_phdr) ||
-        eh->phoff > img->size || (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > img->size - eh->phoff)
+        eh->phoff > img->size ||
+        (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > img->size - eh->phoff)
         return ERR_INVALID_ARGS;
     for (uint32_t i = 0; i < eh->phnum; i++) {
         struct elf64_phdr ph;

@@ -26,9 +26,8 @@ void kmain(uint64_t hartid, const void *fdt)
         const char *def = flavour_bootargs;
         memcpy(info.bootargs, def, strlen(def) + 1);
     }
-    kprintf("memory %lx+%lx, uart %lx, plic %lx, timebase %lu Hz, bootargs \"%s\"\n",
-            info.mem_base, info.mem_size, info.uart_base, info.plic_base, info.timebase_hz,
-            info.bootargs);
+    kprintf("memory %lx+%lx, uart %lx, plic %lx, timebase %lu Hz, bootargs \"%s\"\n", info.mem_base,
+            info.mem_size, info.uart_base, info.plic_base, info.timebase_hz, info.bootargs);
     frame_init(info.mem_base, info.mem_size, info.mem_base, ALIGN_UP((uint64_t)_end, PAGE_SIZE),
                info.fdt_base, info.fdt_size);
     vm_init(info.mem_base, info.mem_size, info.bootargs);

@@ -110,7 +110,8 @@ static int64_t sys_spawn(uint64_t uname, uint64_t namelen, uint64_t uargs, uint6
         return r;
     if (bh)
         handle_close(ht, bh); /* the bootstrap handle moved into the child */
-    return handle_install(ht, &p->obj, RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
+    return handle_install(ht, &p->obj,
+                          RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
 }
 
 static int64_t sys_kill(uint64_t h)
@@ -172,7 +173,8 @@ static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint
         return ERR_NO_MEMORY;
     t->frame.x[3] = current->frame.x[3]; /* gp: the same program, the same global pointer */
     kobj_ref(&t->obj);
-    return handle_install(ht, &t->obj, RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
+    return handle_install(ht, &t->obj,
+                          RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
 }
 
 static int64_t sys_set_priority(uint64_t h, uint64_t prio)
@@ -243,12 +245,8 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_NULL: r = 0; break;
     case SYS_DEBUG_WRITE: r = sys_debug_write(a[0], a[1]); break;
     case SYS_DEBUG_READ: r = sys_debug_read(f); break;
-    case SYS_EXIT:
-        process_kill(current->proc, (int64_t)a[0]);
-        return;
-    case SYS_THREAD_EXIT:
-        thread_kill(current, (int64_t)a[0]);
-        return;
+    case SYS_EXIT: process_kill(current->proc, (int64_t)a[0]); return;
+    case SYS_THREAD_EXIT: thread_kill(current, (int64_t)a[0]); return;
     case SYS_YIELD:
         if (current->state == TS_RUNNING)
             sched_ready(current);

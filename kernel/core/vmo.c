@@ -46,9 +46,9 @@ int64_t sys_vmo_create(uint64_t size)
     struct vmo *v = vmo_create(size);
     if (!v)
         return ERR_NO_MEMORY;
-    int64_t h = handle_install(current->proc->handles, &v->obj,
-                               RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_DUPLICATE |
-                                   RIGHT_TRANSFER);
+    int64_t h =
+        handle_install(current->proc->handles, &v->obj,
+                       RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_DUPLICATE | RIGHT_TRANSFER);
     if (h < 0)
         kobj_unref(&v->obj);
     return h;
@@ -142,7 +142,8 @@ int64_t sys_brk(uint64_t addr)
     if (addr < as->brk_base || addr > USER_HEAP_LIMIT)
         return ERR_OUT_OF_RANGE;
     if (addr > as->brk) {
-        if (overlaps_mapping(as, as->brk, addr - as->brk) || !as_range_free(as, as->brk, addr - as->brk))
+        if (overlaps_mapping(as, as->brk, addr - as->brk) ||
+            !as_range_free(as, as->brk, addr - as->brk))
             return ERR_OUT_OF_RANGE;
         int r = as_map_anon(as, as->brk, addr - as->brk, PTE_R | PTE_W);
         if (r < 0) {

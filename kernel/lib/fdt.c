@@ -79,8 +79,9 @@ int fdt_parse(const void *fdt, struct boot_info *info)
         return -1;
     uint32_t total = be32(b + 4), off_struct = be32(b + 8), off_strings = be32(b + 12);
     uint32_t size_strings = be32(b + 32), size_struct = be32(b + 36);
-    if (total < 40 || total > (64u << 20) || off_struct > total || size_struct > total - off_struct ||
-        off_strings > total || size_strings > total - off_strings)
+    if (total < 40 || total > (64u << 20) || off_struct > total ||
+        size_struct > total - off_struct || off_strings > total ||
+        size_strings > total - off_strings)
         return -2;
     info->fdt_base = (uint64_t)fdt;
     info->fdt_size = total;
@@ -141,7 +142,8 @@ int fdt_parse(const void *fdt, struct boot_info *info)
                 nd->is_memory = true;
             else if (IS("reg-shift") && len == 4 && nd->reg_shift != 0xffffffff)
                 nd->reg_shift = be32(s) & 7;
-            else if (IS("timebase-frequency") && depth == 1 && in_cpus_depth1 && (len == 4 || len == 8))
+            else if (IS("timebase-frequency") && depth == 1 && in_cpus_depth1 &&
+                     (len == 4 || len == 8))
                 info->timebase_hz = read_cells(s, len / 4);
             else if (IS("bootargs") && depth == 1 && nd->reg_shift == 0xffffffff) {
                 uint32_t n = len < sizeof(info->bootargs) - 1 ? len : sizeof(info->bootargs) - 1;

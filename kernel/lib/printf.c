@@ -61,8 +61,12 @@ static void format(struct out *o, const char *fmt, va_list ap)
             emit_num(o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, pad);
             break;
         }
-        case 'u': emit_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, false, width, pad); break;
-        case 'x': emit_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, false, width, pad); break;
+        case 'u':
+            emit_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, false, width, pad);
+            break;
+        case 'x':
+            emit_num(o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, false, width, pad);
+            break;
         case 'p': emit_num(o, (uint64_t)va_arg(ap, void *), 16, false, 16, '0'); break;
         case 'c': emit(o, (char)va_arg(ap, int)); break;
         case 's': {

@@ -104,7 +104,8 @@ static void measure(uint64_t ep, struct shared *sh, uint32_t words, struct stats
 
 static void row(const char *what, struct stats s, const char *sel4)
 {
-    printf("  %-36s %10lu %10lu   %s\n", what, (unsigned long)s.mean, (unsigned long)s.stddev, sel4);
+    printf("  %-36s %10lu %10lu   %s\n", what, (unsigned long)s.mean, (unsigned long)s.stddev,
+           sel4);
 }
 
 static void stop_server(uint64_t ep)
@@ -149,8 +150,10 @@ int main(int argc, char **argv)
     struct shared *sh = (struct shared *)sys_vmo_map(vmo, 0, MAP_READ | MAP_WRITE);
     struct stats call0, reply0, call10, reply10;
 
-    printf("\nIPC benchmark: cycles (rdcycle), mean and standard deviation over %d samples after %d "
-           "warm-up rounds\n", SAMPLES, WARMUP);
+    printf(
+        "\nIPC benchmark: cycles (rdcycle), mean and standard deviation over %d samples after %d "
+        "warm-up rounds\n",
+        SAMPLES, WARMUP);
     printf("address-space switch: %s\n", ks.asid_mode ? "ASID-tagged" : "flush on every switch");
     printf("  %-36s %10s %10s   %s\n", "operation", "mean", "stddev", "seL4 (HiFive U540)");
 

@@ -52,9 +52,16 @@ static uint64_t bad_handle(void)
 
 static uint64_t pointer(void)
 {
-    static const uint64_t bad[] = {0,          0x1000,           0x80200000,        RELAY_WINDOW_BASE,
-                                   USER_TOP - 8, USER_TOP,       0xffffffffffffff00ULL, 0x10000,
-                                   USER_STACK_TOP, USER_MAP_BASE};
+    static const uint64_t bad[] = {0,
+                                   0x1000,
+                                   0x80200000,
+                                   RELAY_WINDOW_BASE,
+                                   USER_TOP - 8,
+                                   USER_TOP,
+                                   0xffffffffffffff00ULL,
+                                   0x10000,
+                                   USER_STACK_TOP,
+                                   USER_MAP_BASE};
     if (rnd() % 3 == 0)
         return bad[rnd() % (sizeof(bad) / sizeof(bad[0]))];
     return (uint64_t)scratch + rnd() % sizeof(scratch);
@@ -104,8 +111,7 @@ static void one_call(uint64_t orig_brk)
     switch (n) {
     case SYS_EXIT:
     case SYS_THREAD_EXIT:
-    case SYS_POWEROFF:
-        return;
+    case SYS_POWEROFF: return;
     case SYS_DEBUG_WRITE:
         a[1] = 0; /* keep the console clean; pointer checks still run */
         if (rnd() % 2) {
@@ -120,9 +126,7 @@ static void one_call(uint64_t orig_brk)
     case SYS_RECV:
     case SYS_REPLY_RECV:
     case SYS_INTERRUPT_WAIT:
-    case SYS_CHANNEL_CALL:
-        a[0] = bad_handle();
-        break;
+    case SYS_CHANNEL_CALL: a[0] = bad_handle(); break;
     case SYS_OBJECT_WAIT:
         if ((sys_handle_info(a[0]) & 0xff) != OBJ_THREAD)
             a[0] = bad_handle();

@@ -77,7 +77,8 @@ int main(int argc, char **argv)
         leak_check(&before, &after);
         total_passed += after.selftest_passed;
         total_failed += after.selftest_failed;
-        printf("%lu passed, %lu failed\n", (unsigned long)total_passed, (unsigned long)total_failed);
+        printf("%lu passed, %lu failed\n", (unsigned long)total_passed,
+               (unsigned long)total_failed);
         sys_poweroff(total_failed != 0);
     }
     if (has_word(argc, argv, "bench")) {

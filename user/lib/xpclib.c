@@ -58,9 +58,23 @@ int64_t xpc_thread_start(void (*fn)(void *), void *arg, size_t stack_size, uint3
 const char *xpc_strerror(int64_t err)
 {
     static const char *const names[] = {
-        "ok", "bad syscall", "invalid args", "bad handle", "wrong type", "access denied",
-        "no memory", "fault", "should wait", "peer closed", "buffer too small", "out of range",
-        "not found", "no resources", "bad state", "already bound", "not supported",
+        "ok",
+        "bad syscall",
+        "invalid args",
+        "bad handle",
+        "wrong type",
+        "access denied",
+        "no memory",
+        "fault",
+        "should wait",
+        "peer closed",
+        "buffer too small",
+        "out of range",
+        "not found",
+        "no resources",
+        "bad state",
+        "already bound",
+        "not supported",
     };
     if (err > 0 || -err >= (int64_t)(sizeof(names) / sizeof(names[0])))
         return "unknown error";

@@ -25,11 +25,11 @@ void test_vmo(void)
     CHECK_EQ(pb[0], 0x1234);
     CHECK_EQ(pb[1024], 0x5678);
     /* Placement rules. */
-    CHECK_EQ(sys_vmo_map(v, (uint64_t)a, MAP_READ), ERR_OUT_OF_RANGE);         /* overlap */
-    CHECK_EQ(sys_vmo_map(v, RELAY_WINDOW_BASE, MAP_READ), ERR_OUT_OF_RANGE);   /* relay window */
-    CHECK_EQ(sys_vmo_map(v, 0x80000000, MAP_READ), ERR_OUT_OF_RANGE);          /* kernel */
-    CHECK_EQ(sys_vmo_map(v, 0x20000123, MAP_READ), ERR_OUT_OF_RANGE);          /* unaligned */
-    CHECK_EQ(sys_vmo_map(v, 0x10000, MAP_READ), ERR_OUT_OF_RANGE);             /* our text */
+    CHECK_EQ(sys_vmo_map(v, (uint64_t)a, MAP_READ), ERR_OUT_OF_RANGE);       /* overlap */
+    CHECK_EQ(sys_vmo_map(v, RELAY_WINDOW_BASE, MAP_READ), ERR_OUT_OF_RANGE); /* relay window */
+    CHECK_EQ(sys_vmo_map(v, 0x80000000, MAP_READ), ERR_OUT_OF_RANGE);        /* kernel */
+    CHECK_EQ(sys_vmo_map(v, 0x20000123, MAP_READ), ERR_OUT_OF_RANGE);        /* unaligned */
+    CHECK_EQ(sys_vmo_map(v, 0x10000, MAP_READ), ERR_OUT_OF_RANGE);           /* our text */
     CHECK_EQ(sys_vmo_map(v, 0, 0), ERR_INVALID_ARGS);
     CHECK_EQ(sys_vmo_map(v, 0, 8), ERR_INVALID_ARGS);
     CHECK_EQ(sys_vmo_map(v, 0x30000000, MAP_READ), 0x30000000);

@@ -12,11 +12,11 @@
 #include <kernel/riscv.h>
 #include <kernel/object.h>
 
-#define SATP_SV39      (8ULL << 60)
-#define SATP_ASID_SHIFT 44
-#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 0x1ff)
-#define PTE_PA(pte)    (((pte) >> 10) << 12)
-#define PA_PTE(pa)     (((pa) >> 12) << 10)
+#define SATP_SV39        (8ULL << 60)
+#define SATP_ASID_SHIFT  44
+#define VPN(va, level)   (((va) >> (12 + 9 * (level))) & 0x1ff)
+#define PTE_PA(pte)      (((pte) >> 10) << 12)
+#define PA_PTE(pa)       (((pa) >> 12) << 10)
 #define KERNEL_MMIO_BASE 0xffffffc000000000ULL
 
 static uint64_t kernel_root;

@@ -2,9 +2,9 @@
  * firmware that lacks them. */
 #include <kernel/sbi.h>
 
-#define SBI_EXT_BASE   0x10
-#define SBI_EXT_TIME   0x54494d45
-#define SBI_EXT_SRST   0x53525354
+#define SBI_EXT_BASE         0x10
+#define SBI_EXT_TIME         0x54494d45
+#define SBI_EXT_SRST         0x53525354
 #define SBI_LEGACY_SET_TIMER 0
 #define SBI_LEGACY_PUTCHAR   1
 #define SBI_LEGACY_SHUTDOWN  8
@@ -20,10 +20,7 @@ static struct sbiret sbi_ecall(long ext, long fid, long a0, long a1, long a2)
     register long r_a2 __asm__("a2") = a2;
     register long r_a6 __asm__("a6") = fid;
     register long r_a7 __asm__("a7") = ext;
-    __asm__ volatile("ecall"
-                     : "+r"(r_a0), "+r"(r_a1)
-                     : "r"(r_a2), "r"(r_a6), "r"(r_a7)
-                     : "memory");
+    __asm__ volatile("ecall" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a2), "r"(r_a6), "r"(r_a7) : "memory");
     return (struct sbiret){r_a0, r_a1};
 }
 

@@ -23,7 +23,7 @@ struct channel {
     struct channel *peer; /* NULL once the peer is destroyed */
     struct list queue;    /* messages waiting to be read from this end */
     uint32_t queued;
-    struct list readers;  /* threads blocked in read or channel_call */
+    struct list readers; /* threads blocked in read or channel_call */
     uint32_t next_txid;
 };
 

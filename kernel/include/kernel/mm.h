@@ -46,7 +46,7 @@ struct mapping {
 };
 
 struct address_space {
-    uint64_t root;  /* physical address of the root page table */
+    uint64_t root; /* physical address of the root page table */
     uint16_t asid;
     uint64_t brk_base, brk;
     struct list mappings;

@@ -61,12 +61,12 @@ struct trap_frame {
 enum thread_state { TS_READY, TS_RUNNING, TS_BLOCKED, TS_DEAD };
 enum block_reason {
     BLOCK_NONE,
-    BLOCK_EP_SEND,   /* in an endpoint's send queue (call) */
-    BLOCK_EP_RECV,   /* in an endpoint's receive queue */
-    BLOCK_REPLY,     /* called, waiting for the reply */
-    BLOCK_CHANNEL,   /* waiting for a channel message */
+    BLOCK_EP_SEND, /* in an endpoint's send queue (call) */
+    BLOCK_EP_RECV, /* in an endpoint's receive queue */
+    BLOCK_REPLY,   /* called, waiting for the reply */
+    BLOCK_CHANNEL, /* waiting for a channel message */
     BLOCK_CHANNEL_CALL,
-    BLOCK_WAIT_OBJ,  /* waiting for a process or thread to end */
+    BLOCK_WAIT_OBJ, /* waiting for a process or thread to end */
     BLOCK_SLEEP,
     BLOCK_INTERRUPT,
 };
@@ -80,25 +80,25 @@ struct thread {
     struct trap_frame frame; /* first: the trap entry finds it through sscratch */
     struct kobj obj;
     struct process *proc;
-    struct list proc_link;   /* in process->threads */
-    struct list run_link;    /* in a run queue or a wait queue */
+    struct list proc_link; /* in process->threads */
+    struct list run_link;  /* in a run queue or a wait queue */
     enum thread_state state;
     enum block_reason block;
-    void *wait_obj;          /* what it is blocked on */
-    continuation_fn cont;    /* run in the thread's address space before it returns to user */
-    bool restart;            /* blocked in a call that runs again when woken: keep a0 */
+    void *wait_obj;       /* what it is blocked on */
+    continuation_fn cont; /* run in the thread's address space before it returns to user */
+    bool restart;         /* blocked in a call that runs again when woken: keep a0 */
     uint32_t priority;
     uint64_t wake_time;
     struct list sleep_link;
     uint64_t ipcbuf_va, ipcbuf_pa;
     /* seL4-style IPC */
-    struct thread *reply_to;  /* the caller this thread must answer */
-    struct thread *replier;   /* while BLOCK_REPLY: the thread that will answer */
+    struct thread *reply_to; /* the caller this thread must answer */
+    struct thread *replier;  /* while BLOCK_REPLY: the thread that will answer */
     uint64_t ep_badge;
     /* Zircon-style channel_call */
     uint32_t call_txid;
     struct channel_msg *call_reply;
-    uint64_t call_args;       /* user pointer to channel_call_args */
+    uint64_t call_args; /* user pointer to channel_call_args */
     int64_t exit_code;
     struct list waiters; /* threads in object_wait on this thread */
 };
@@ -126,11 +126,11 @@ void thread_exit_current(int64_t code);
 
 /* Scheduler */
 void sched_init(void);
-void sched_ready(struct thread *t);      /* make runnable at the tail of its queue */
-void sched_unready(struct thread *t);    /* remove from its run queue */
+void sched_ready(struct thread *t);   /* make runnable at the tail of its queue */
+void sched_unready(struct thread *t); /* remove from its run queue */
 void sched_block(struct thread *t, enum block_reason why, void *obj);
-void sched_wake(struct thread *t, int64_t result); /* unblock with a0 = result */
-void schedule(void) __attribute__((noreturn)); /* pick and run the next thread */
+void sched_wake(struct thread *t, int64_t result);          /* unblock with a0 = result */
+void schedule(void) __attribute__((noreturn));              /* pick and run the next thread */
 void switch_to(struct thread *t) __attribute__((noreturn)); /* run t now, bypassing queues */
 void sched_tick(void);
 void sched_sleep_until(struct thread *t, uint64_t time);

@@ -12,16 +12,16 @@
 #define SIE_STIE (1ULL << 5)
 #define SIE_SEIE (1ULL << 9)
 
-#define SCAUSE_INTERRUPT (1ULL << 63)
-#define IRQ_S_TIMER      5
-#define IRQ_S_EXTERNAL   9
-#define EXC_INST_MISALIGNED 0
-#define EXC_INST_ACCESS     1
-#define EXC_ILLEGAL_INST    2
-#define EXC_BREAKPOINT      3
-#define EXC_LOAD_ACCESS     5
-#define EXC_STORE_ACCESS    7
-#define EXC_ECALL_U         8
+#define SCAUSE_INTERRUPT     (1ULL << 63)
+#define IRQ_S_TIMER          5
+#define IRQ_S_EXTERNAL       9
+#define EXC_INST_MISALIGNED  0
+#define EXC_INST_ACCESS      1
+#define EXC_ILLEGAL_INST     2
+#define EXC_BREAKPOINT       3
+#define EXC_LOAD_ACCESS      5
+#define EXC_STORE_ACCESS     7
+#define EXC_ECALL_U          8
 #define EXC_INST_PAGE_FAULT  12
 #define EXC_LOAD_PAGE_FAULT  13
 #define EXC_STORE_PAGE_FAULT 15

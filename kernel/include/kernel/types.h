@@ -6,11 +6,11 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-#define PAGE_SIZE  4096ULL
-#define PAGE_SHIFT 12
-#define ALIGN_UP(x, a)   (((x) + (a)-1) & ~((uint64_t)(a)-1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
-#define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
+#define PAGE_SIZE                     4096ULL
+#define PAGE_SHIFT                    12
+#define ALIGN_UP(x, a)                (((x) + (a)-1) & ~((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a)              ((x) & ~((uint64_t)(a)-1))
+#define ARRAY_SIZE(a)                 (sizeof(a) / sizeof((a)[0]))
 #define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 
 void *memset(void *d, int c, size_t n);

@@ -70,8 +70,8 @@ static inline int64_t sys_handle_info(uint64_t h)
 {
     return SYSCALL(SYS_HANDLE_INFO, h, 0, 0, 0, 0);
 }
-static inline int64_t sys_spawn(const char *name, size_t namelen, const char *args,
-                                size_t argslen, uint64_t bootstrap)
+static inline int64_t sys_spawn(const char *name, size_t namelen, const char *args, size_t argslen,
+                                uint64_t bootstrap)
 {
     return SYSCALL(SYS_PROCESS_SPAWN, (uint64_t)name, namelen, (uint64_t)args, argslen, bootstrap);
 }

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <xpc/usys.h>
 
-#define LABEL_ECHO     1
-#define LABEL_VMO_INC  2
-#define LABEL_EXIT     3
+#define LABEL_ECHO    1
+#define LABEL_VMO_INC 2
+#define LABEL_EXIT    3
 
 static void serve_endpoint(uint64_t ep)
 {

@@ -48,34 +48,34 @@ enum sys_number {
 };
 
 /* Errors: always negative in a0. */
-#define ERR_BAD_SYSCALL     (-1)  /* no such system call number */
-#define ERR_INVALID_ARGS    (-2)  /* an argument is out of its documented range */
-#define ERR_BAD_HANDLE      (-3)  /* not a live handle of the calling process */
-#define ERR_WRONG_TYPE      (-4)  /* the handle names an object of another type */
-#define ERR_ACCESS_DENIED   (-5)  /* the handle lacks a right the operation needs */
-#define ERR_NO_MEMORY       (-6)  /* out of frames or kernel memory */
-#define ERR_FAULT           (-7)  /* a user pointer is outside user space or not mapped */
-#define ERR_SHOULD_WAIT     (-8)  /* nothing to read and the caller asked not to block */
-#define ERR_PEER_CLOSED     (-9)  /* the other side is gone */
+#define ERR_BAD_SYSCALL      (-1)  /* no such system call number */
+#define ERR_INVALID_ARGS     (-2)  /* an argument is out of its documented range */
+#define ERR_BAD_HANDLE       (-3)  /* not a live handle of the calling process */
+#define ERR_WRONG_TYPE       (-4)  /* the handle names an object of another type */
+#define ERR_ACCESS_DENIED    (-5)  /* the handle lacks a right the operation needs */
+#define ERR_NO_MEMORY        (-6)  /* out of frames or kernel memory */
+#define ERR_FAULT            (-7)  /* a user pointer is outside user space or not mapped */
+#define ERR_SHOULD_WAIT      (-8)  /* nothing to read and the caller asked not to block */
+#define ERR_PEER_CLOSED      (-9)  /* the other side is gone */
 #define ERR_BUFFER_TOO_SMALL (-10) /* the message does not fit; it stays queued */
-#define ERR_OUT_OF_RANGE    (-11) /* address range overlaps something it may not */
-#define ERR_NOT_FOUND       (-12) /* no such boot-image program */
-#define ERR_NO_RESOURCES    (-13) /* a table or queue limit is reached */
-#define ERR_BAD_STATE       (-14) /* e.g. reply with nobody to reply to */
-#define ERR_ALREADY_BOUND   (-15) /* the interrupt line is already bound */
-#define ERR_NOT_SUPPORTED   (-16) /* e.g. sending a channel handle through itself */
+#define ERR_OUT_OF_RANGE     (-11) /* address range overlaps something it may not */
+#define ERR_NOT_FOUND        (-12) /* no such boot-image program */
+#define ERR_NO_RESOURCES     (-13) /* a table or queue limit is reached */
+#define ERR_BAD_STATE        (-14) /* e.g. reply with nobody to reply to */
+#define ERR_ALREADY_BOUND    (-15) /* the interrupt line is already bound */
+#define ERR_NOT_SUPPORTED    (-16) /* e.g. sending a channel handle through itself */
 
 /* Handle rights. */
-#define RIGHT_READ      (1u << 0)
-#define RIGHT_WRITE     (1u << 1)
-#define RIGHT_DUPLICATE (1u << 2)
-#define RIGHT_TRANSFER  (1u << 3)
-#define RIGHT_MAP       (1u << 4)
-#define RIGHT_WAIT      (1u << 5)
-#define RIGHT_MANAGE    (1u << 6) /* kill a process, set a thread's priority */
-#define RIGHT_GRANT     (1u << 7) /* reserved for XPC: hand out call rights */
+#define RIGHT_READ        (1u << 0)
+#define RIGHT_WRITE       (1u << 1)
+#define RIGHT_DUPLICATE   (1u << 2)
+#define RIGHT_TRANSFER    (1u << 3)
+#define RIGHT_MAP         (1u << 4)
+#define RIGHT_WAIT        (1u << 5)
+#define RIGHT_MANAGE      (1u << 6) /* kill a process, set a thread's priority */
+#define RIGHT_GRANT       (1u << 7) /* reserved for XPC: hand out call rights */
 #define RIGHT_SAME_RIGHTS 0xffffffffu
-#define RIGHTS_ALL      0xffu
+#define RIGHTS_ALL        0xffu
 
 /* Kernel object types (SYS_HANDLE_INFO returns type | rights << 8). */
 enum obj_type {
@@ -105,7 +105,7 @@ enum obj_type {
 /* Endpoint message info word (a1): length in words, handle count, label. */
 #define MSGINFO(label, words, handles)                                                             \
     (((uint64_t)(label) << 16) | ((uint64_t)(handles) << 12) | (uint64_t)(words))
-#define MSGINFO_WORDS(i)   ((i) & 0xfffu)
+#define MSGINFO_WORDS(i)   ((i)&0xfffu)
 #define MSGINFO_HANDLES(i) (((i) >> 12) & 0xfu)
 #define MSGINFO_LABEL(i)   ((i) >> 16)
 
@@ -143,13 +143,13 @@ struct kstats {
     uint64_t objects[OBJ_TYPE_COUNT]; /* live kernel objects per type */
     uint64_t frames_used;             /* frames in use, excluding kernel-heap slabs */
     uint64_t frames_total;
-    uint64_t heap_bytes;              /* live kernel-heap allocations */
-    uint64_t handles;                 /* live handles in all tables */
-    uint64_t selftest_passed;         /* kernel self-test results at boot */
+    uint64_t heap_bytes;      /* live kernel-heap allocations */
+    uint64_t handles;         /* live handles in all tables */
+    uint64_t selftest_passed; /* kernel self-test results at boot */
     uint64_t selftest_failed;
-    uint64_t fastpath_calls;          /* IPC fastpath hits */
+    uint64_t fastpath_calls; /* IPC fastpath hits */
     uint64_t slowpath_calls;
-    uint64_t asid_mode;               /* 1 = ASIDs, 0 = flush on every switch */
+    uint64_t asid_mode; /* 1 = ASIDs, 0 = flush on every switch */
 };
 
 /* User address-space layout (see docs/kernel.md). */
@@ -161,8 +161,9 @@ struct kstats {
 #define USER_STACK_SIZE   0x00010000ULL
 #define USER_IPCBUF_BASE  0x3f000000ULL /* one page per thread slot */
 #define USER_IPCBUF_LIMIT 0x40000000ULL
-#define RELAY_WINDOW_BASE 0x40000000ULL /* reserved for XPC relay segments: never in a page table */
+#define RELAY_WINDOW_BASE 0x40000000ULL /* reserved for XPC relay segments: never in a page table  \
+                                         */
 #define RELAY_WINDOW_LIMIT 0x80000000ULL
-#define USER_TOP          0x40000000ULL /* user pages live below this */
+#define USER_TOP           0x40000000ULL /* user pages live below this */
 
 #endif
