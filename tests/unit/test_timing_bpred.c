@@ -187,3 +187,40 @@ Test(bpred, jump_link_register_is_ready_next_cycle)
     cr_assert_eq(timing_cycles(t) - c0, p.base_cpi);
     timing_destroy(t);
 }
+
+Test(bpred, bht_unlearns_a_branch_that_stops_being_taken)
+{
+    struct timing_params p;
+    simple_predictor(&p);
+    struct timing *t = model(&p);
+    timing_fetch(t, 0x1000);
+    branch(t, 0x2000, true, 0x3000); /* into the BTB, counter now weakly taken */
+    cr_assert_eq(branch(t, 0x2000, false, 0x3000), p.base_cpi + p.mispredict_penalty);
+    for (unsigned i = 0; i < 5; i++)
+        cr_assert_eq(branch(t, 0x2000, false, 0x3000), p.base_cpi, "instance %u", i);
+    timing_destroy(t);
+}
+
+static unsigned alternating_mispredicts(unsigned history_bits)
+{
+    struct timing_params p;
+    simple_predictor(&p);
+    p.bht_history_bits = history_bits;
+    struct timing *t = model(&p);
+    timing_fetch(t, 0x1000);
+    for (unsigned i = 0; i < 40; i++) /* warm up */
+        branch(t, 0x2000, i & 1, 0x3000);
+    uint64_t before = t->n.branch_mispredicts;
+    for (unsigned i = 0; i < 40; i++)
+        branch(t, 0x2000, i & 1, 0x3000);
+    unsigned wrong = (unsigned)(t->n.branch_mispredicts - before);
+    timing_destroy(t);
+    return wrong;
+}
+
+Test(bpred, global_history_learns_an_alternating_branch)
+{
+    cr_assert_eq(alternating_mispredicts(4), 0, "two histories, two counters");
+    /* One counter: it swings between 0 and 1, so every taken instance is mispredicted. */
+    cr_assert_eq(alternating_mispredicts(0), 20);
+}
