@@ -23,21 +23,17 @@ void channel_msg_free(struct channel_msg *m)
     kfree(m, sizeof(*m));
 }
 
-/* Wakes readers so that their read runs again; a waiting channel_call gets 'result'. */
-static void wake_readers(struct channel *c, int64_t call_result, bool all)
+/* Wakes every plain reader (each runs its read again; one gets the message, the others block
+ * again), and with 'calls' also every channel_call waiting on this end, with 'result'. */
+static void wake_readers(struct channel *c, int64_t result, bool calls)
 {
     struct list *l = c->readers.next;
     while (l != &c->readers) {
         struct thread *t = container_of(l, struct thread, run_link);
         l = l->next;
-        if (t->block == BLOCK_CHANNEL) {
+        if (t->block == BLOCK_CHANNEL || calls) {
             list_del(&t->run_link);
-            sched_wake(t, 0); /* t->restart keeps its arguments */
-            if (!all)
-                return;
-        } else if (all) {
-            list_del(&t->run_link);
-            sched_wake(t, call_result);
+            sched_wake(t, result); /* a restarted read keeps its arguments (t->restart) */
         }
     }
 }

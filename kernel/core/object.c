@@ -19,11 +19,8 @@ void kobj_ref(struct kobj *o)
     o->refs++;
 }
 
-void kobj_unref(struct kobj *o)
+static void destroy(struct kobj *o)
 {
-    ASSERT(o->refs > 0);
-    if (--o->refs)
-        return;
     live[o->type]--;
     switch (o->type) {
     case OBJ_PROCESS: process_destroy(o); break;
@@ -34,6 +31,33 @@ void kobj_unref(struct kobj *o)
     case OBJ_INTERRUPT: interrupt_destroy(o); break;
     default: panic("kobj_unref: bad type %u", o->type);
     }
+}
+
+/* Destruction is iterative: destroying an object can drop the last reference to others (a
+ * channel's queued messages carry handles, which may be channels with queues of their own...),
+ * and a chain of any length must not grow the one kernel stack. */
+static struct kobj *dead_head, **dead_tail = &dead_head;
+static bool draining;
+
+void kobj_unref(struct kobj *o)
+{
+    ASSERT(o->refs > 0);
+    if (--o->refs)
+        return;
+    o->next_dead = NULL;
+    *dead_tail = o;
+    dead_tail = &o->next_dead;
+    if (draining)
+        return;
+    draining = true;
+    while (dead_head) {
+        struct kobj *d = dead_head;
+        dead_head = d->next_dead;
+        if (!dead_head)
+            dead_tail = &dead_head;
+        destroy(d);
+    }
+    draining = false;
 }
 
 uint64_t kobj_live(uint32_t type)

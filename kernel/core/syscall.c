@@ -156,22 +156,36 @@ static int64_t sys_object_wait(uint64_t h)
     schedule();
 }
 
-static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint64_t prio)
+/* In the caller's process (proc = 0) or in a live process the caller manages. */
+static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint64_t prio,
+                                 uint64_t proc)
 {
     if (prio > MAX_PRIORITY || entry < USER_BASE || entry >= USER_TOP || (entry & 1) ||
         sp < USER_BASE || sp > USER_TOP || (sp & 15))
         return ERR_INVALID_ARGS;
     struct handle_table *ht = current->proc->handles;
+    struct process *p = current->proc;
+    if (proc) {
+        struct handle *e = NULL;
+        int r = handle_get(ht, proc, OBJ_PROCESS, RIGHT_MANAGE, &e);
+        if (r < 0)
+            return r;
+        p = container_of(e->obj, struct process, obj);
+        if (p->dead)
+            return ERR_BAD_STATE;
+    }
+    /* Make sure the handle fits before the thread exists. */
     int64_t slot = handle_install(ht, &current->proc->obj, 0);
     if (slot < 0)
         return slot;
     struct kobj *o;
     uint32_t rr;
     handle_take(ht, (uint64_t)slot, &o, &rr);
-    struct thread *t = thread_create(current->proc, entry, sp, arg, (uint32_t)prio);
+    struct thread *t = thread_create(p, entry, sp, arg, (uint32_t)prio);
     if (!t)
         return ERR_NO_MEMORY;
-    t->frame.x[3] = current->frame.x[3]; /* gp: the same program, the same global pointer */
+    if (p == current->proc)
+        t->frame.x[3] = current->frame.x[3]; /* gp: the same program, the same global pointer */
     kobj_ref(&t->obj);
     return handle_install(ht, &t->obj,
                           RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
@@ -268,10 +282,10 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_PROCESS_SPAWN: r = sys_spawn(a[0], a[1], a[2], a[3], a[4]); break;
     case SYS_PROCESS_KILL: r = sys_kill(a[0]); break;
     case SYS_OBJECT_WAIT: r = sys_object_wait(a[0]); break;
-    case SYS_THREAD_CREATE: r = sys_thread_create(a[0], a[1], a[2], a[3]); break;
+    case SYS_THREAD_CREATE: r = sys_thread_create(a[0], a[1], a[2], a[3], a[4]); break;
     case SYS_VMO_CREATE: r = sys_vmo_create(a[0]); break;
-    case SYS_VMO_MAP: r = sys_vmo_map(a[0], a[1], a[2]); break;
-    case SYS_VM_UNMAP: r = sys_vm_unmap(a[0]); break;
+    case SYS_VMO_MAP: r = sys_vmo_map(a[0], a[1], a[2], a[3]); break;
+    case SYS_VM_UNMAP: r = sys_vm_unmap(a[0], a[1]); break;
     case SYS_ENDPOINT_CREATE: {
         struct endpoint *ep = endpoint_create();
         r = ep ? handle_install(current->proc->handles, &ep->obj,

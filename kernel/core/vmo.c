@@ -54,14 +54,38 @@ int64_t sys_vmo_create(uint64_t size)
     return h;
 }
 
-static bool overlaps_mapping(struct address_space *as, uint64_t va, uint64_t size)
+/* The mapping that overlaps [va, va+size), or NULL. */
+static struct mapping *overlapping(struct address_space *as, uint64_t va, uint64_t size)
 {
     for (struct list *l = as->mappings.next; l != &as->mappings; l = l->next) {
         struct mapping *m = container_of(l, struct mapping, link);
         if (va < m->va + m->size && m->va < va + size)
-            return true;
+            return m;
     }
-    return false;
+    return NULL;
+}
+
+static bool overlaps_mapping(struct address_space *as, uint64_t va, uint64_t size)
+{
+    return overlapping(as, va, size) != NULL;
+}
+
+/* The target address space: the caller's (h = 0) or a live process's (MANAGE right). */
+static int64_t target_as(uint64_t h, struct address_space **as)
+{
+    if (h == 0) {
+        *as = current->proc->as;
+        return 0;
+    }
+    struct handle *e = NULL;
+    int64_t r = handle_get(current->proc->handles, h, OBJ_PROCESS, RIGHT_MANAGE, &e);
+    if (r < 0)
+        return r;
+    struct process *p = container_of(e->obj, struct process, obj);
+    if (p->dead)
+        return ERR_BAD_STATE;
+    *as = p->as;
+    return 0;
 }
 
 static void unmap(struct address_space *as, struct mapping *m)
@@ -73,7 +97,7 @@ static void unmap(struct address_space *as, struct mapping *m)
     kfree(m, sizeof(*m));
 }
 
-int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags)
+int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags, uint64_t proc)
 {
     if (flags == 0 || (flags & ~(uint64_t)(MAP_READ | MAP_WRITE)))
         return ERR_INVALID_ARGS;
@@ -83,12 +107,21 @@ int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags)
     if (r < 0)
         return r;
     struct vmo *v = container_of(e->obj, struct vmo, obj);
-    struct address_space *as = current->proc->as;
+    struct address_space *as;
+    r = target_as(proc, &as);
+    if (r < 0)
+        return r;
     if (va == 0) {
         va = USER_MAP_BASE;
-        while (va + v->size <= USER_MAP_LIMIT &&
-               (overlaps_mapping(as, va, v->size) || !as_range_free(as, va, v->size)))
-            va += PAGE_SIZE;
+        struct mapping *m;
+        while (va + v->size <= USER_MAP_LIMIT) {
+            if ((m = overlapping(as, va, v->size)) != NULL)
+                va = m->va + m->size;
+            else if (!as_range_free(as, va, v->size))
+                va += PAGE_SIZE;
+            else
+                break;
+        }
     }
     if ((va & (PAGE_SIZE - 1)) || va < USER_BASE || va >= USER_MAP_LIMIT ||
         v->size > USER_MAP_LIMIT - va)
@@ -114,9 +147,12 @@ int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags)
     return (int64_t)va;
 }
 
-int64_t sys_vm_unmap(uint64_t va)
+int64_t sys_vm_unmap(uint64_t va, uint64_t proc)
 {
-    struct address_space *as = current->proc->as;
+    struct address_space *as;
+    int64_t r = target_as(proc, &as);
+    if (r < 0)
+        return r;
     for (struct list *l = as->mappings.next; l != &as->mappings; l = l->next) {
         struct mapping *m = container_of(l, struct mapping, link);
         if (m->va == va) {

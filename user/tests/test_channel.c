@@ -71,6 +71,27 @@ void test_channel(void)
              ERR_PEER_CLOSED);
     sys_handle_close(ch[0]);
 
+    /* A chain of channels, each queued inside the next: closing the head destroys them all
+     * (iteratively: a recursive teardown would overflow the kernel stack). */
+    struct kstats c0, c1;
+    sys_kstats(&c0);
+    uint64_t hold = 0;
+    int built = 0;
+    for (int i = 0; i < 3000; i++) {
+        if (sys_channel_create(ch) < 0)
+            break;
+        if (hold && sys_channel_write(ch[0], "", 0, &hold, 1) < 0)
+            break;
+        sys_handle_close(ch[0]);
+        hold = ch[1];
+        built++;
+    }
+    CHECK_EQ(built, 3000);
+    CHECK_EQ(sys_handle_close(hold), 0);
+    sys_kstats(&c1);
+    CHECK_EQ(c1.objects[OBJ_CHANNEL], c0.objects[OBJ_CHANNEL]);
+    CHECK_EQ(c1.heap_bytes, c0.heap_bytes);
+
     /* channel_call against a server process. */
     CHECK_EQ(sys_channel_create(ch), 0);
     int64_t p = xpc_spawn("server", "chan", ch[1]);

@@ -54,6 +54,28 @@ void test_process(void)
     CHECK_EQ(s1.objects[OBJ_PROCESS], s0.objects[OBJ_PROCESS]);
     CHECK_EQ(s1.objects[OBJ_THREAD], s0.objects[OBJ_THREAD]);
     CHECK_EQ(s1.handles, s0.handles);
+    /* A parent can map a VMO into a child it manages; the child's death releases it. */
+    int64_t v = sys_vmo_create(8192);
+    p = xpc_spawn("server", "spin", 0);
+    int64_t cva = sys_vmo_map_in(p, v, 0, MAP_READ | MAP_WRITE);
+    CHECK(cva >= (int64_t)USER_MAP_BASE);
+    CHECK_EQ(sys_vmo_map_in(p, v, cva, MAP_READ), ERR_OUT_OF_RANGE);
+    CHECK_EQ(sys_vm_unmap_in(p, cva), 0);
+    CHECK(sys_vmo_map_in(p, v, 0, MAP_READ) > 0);
+    CHECK_EQ(sys_vmo_map_in(v, v, 0, MAP_READ), ERR_WRONG_TYPE);
+    int64_t weak = sys_handle_duplicate(p, RIGHT_WAIT);
+    CHECK_EQ(sys_vmo_map_in(weak, v, 0, MAP_READ), ERR_ACCESS_DENIED);
+    sys_handle_close(weak);
+    sys_kill(p);
+    sys_object_wait(p);
+    CHECK_EQ(sys_vmo_map_in(p, v, 0, MAP_READ), ERR_BAD_STATE);
+    CHECK_EQ(SYSCALL(SYS_THREAD_CREATE, 0x10000, 0x3e000000, 0, 1, p), ERR_BAD_STATE);
+    sys_handle_close(p);
+    struct kstats s2;
+    sys_kstats(&s2);
+    CHECK_EQ(s2.objects[OBJ_VMO], s0.objects[OBJ_VMO] + 1); /* only our handle holds it now */
+    sys_handle_close(v);
+
     /* Threads. */
     CHECK_EQ(sys_thread_create(0, 0x3e000000, 0, DEFAULT_PRIORITY), ERR_INVALID_ARGS);
     CHECK_EQ(sys_thread_create(0x10000, 0x3e000008, 0, DEFAULT_PRIORITY), ERR_INVALID_ARGS);

@@ -63,8 +63,8 @@ int64_t sys_channel_write(uint64_t h, uint64_t bytes, uint64_t nbytes, uint64_t 
 int64_t sys_channel_read(struct trap_frame *f);
 int64_t sys_channel_call(struct trap_frame *f);
 int64_t sys_vmo_create(uint64_t size);
-int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags);
-int64_t sys_vm_unmap(uint64_t va);
+int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags, uint64_t proc);
+int64_t sys_vm_unmap(uint64_t va, uint64_t proc);
 int64_t sys_interrupt_create(uint64_t irq);
 int64_t sys_interrupt_wait(struct trap_frame *f);
 int64_t sys_interrupt_ack(uint64_t h);

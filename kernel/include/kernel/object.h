@@ -11,6 +11,7 @@
 struct kobj {
     uint32_t type;
     uint32_t refs;
+    struct kobj *next_dead; /* on the destruction list once refs reaches zero */
 };
 
 void kobj_init(struct kobj *o, uint32_t type);

@@ -108,6 +108,15 @@ static inline int64_t sys_vm_unmap(uint64_t va)
 {
     return SYSCALL(SYS_VM_UNMAP, va, 0, 0, 0, 0);
 }
+/* The same in another process's address space (a process handle with MANAGE). */
+static inline int64_t sys_vmo_map_in(uint64_t proc, uint64_t h, uint64_t va, uint32_t flags)
+{
+    return SYSCALL(SYS_VMO_MAP, h, va, flags, proc, 0);
+}
+static inline int64_t sys_vm_unmap_in(uint64_t proc, uint64_t va)
+{
+    return SYSCALL(SYS_VM_UNMAP, va, proc, 0, 0, 0);
+}
 static inline int64_t sys_endpoint_create(void)
 {
     return SYSCALL(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0);

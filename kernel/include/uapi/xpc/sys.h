@@ -161,8 +161,9 @@ struct kstats {
 #define USER_STACK_SIZE   0x00010000ULL
 #define USER_IPCBUF_BASE  0x3f000000ULL /* one page per thread slot */
 #define USER_IPCBUF_LIMIT 0x40000000ULL
-#define RELAY_WINDOW_BASE 0x40000000ULL /* reserved for XPC relay segments: never in a page table  \
-                                         */
+#define RELAY_WINDOW_BASE                                                                          \
+    0x40000000ULL /* reserved for XPC relay segments: never in a page table                        \
+                   */
 #define RELAY_WINDOW_LIMIT 0x80000000ULL
 #define USER_TOP           0x40000000ULL /* user pages live below this */
 
