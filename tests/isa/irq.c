@@ -44,8 +44,43 @@ int main(void)
     check_irq_log("MTI in M once MIE=1", mti, 1);
     check("  mtimecmp in the future clears MTIP", csr_read(mip) & BIT(IRQ_M_TIMER), 0);
 
+    /* Taken at once after the write that enables it (priv spec 3.1.9: the conditions are
+     * evaluated immediately after a write to mstatus, mie, mip or mideleg, and after xRET), so
+     * mepc is the very next instruction. */
+    uint64_t next;
+    irq_log_reset();
+    raise_msip();
+    csr_write(mie, BIT(IRQ_M_SOFT));
+    asm volatile("la %0, 1f\n csrs mstatus, %1\n 1: csrc mstatus, %1"
+                 : "=&r"(next)
+                 : "r"(MSTATUS_MIE)
+                 : "memory");
+    check_irq_log("MSI enabled by csrs mstatus", msi, 1);
+    check("  mepc is the instruction after the csrs", irq_epc[0] - next, 0);
+    irq_log_reset();
+    raise_msip();
+    csr_write(mie, 0);
+    csr_set(mstatus, MSTATUS_MIE);
+    asm volatile("la %0, 1f\n csrs mie, %1\n 1: csrc mie, %1"
+                 : "=&r"(next)
+                 : "r"(BIT(IRQ_M_SOFT))
+                 : "memory");
+    csr_clear(mstatus, MSTATUS_MIE);
+    check_irq_log("MSI enabled by csrs mie", msi, 1);
+    check("  mepc is the instruction after the csrs", irq_epc[0] - next, 0);
+    irq_log_reset();
+    raise_msip();
+    csr_write(mie, BIT(IRQ_M_SOFT));
+    csr_clear(mstatus, MSTATUS_MPP);
+    csr_set(mstatus, (uint64_t)PRIV_S << 11);
+    asm volatile("la %0, 1f\n csrw mepc, %0\n mret\n 1:" : "=&r"(next)::"memory");
+    raise_priv();
+    check_irq_log("MSI pending across mret to S", msi, 1);
+    check("  mepc is the mret's target", irq_epc[0] - next, 0);
+
     /* A timer in the future: not pending until mtime gets there. */
     irq_log_reset();
+    csr_write(mie, BIT(IRQ_M_TIMER));
     /* 50 ms: QEMU's mtime follows the host clock, so leave room for a busy host. */
     *CLINT_MTIMECMP = *CLINT_MTIME + 500000;
     check("future mtimecmp: MTIP clear", csr_read(mip) & BIT(IRQ_M_TIMER), 0);

@@ -2,22 +2,25 @@
 
 volatile uint64_t irq_log[IRQ_LOG_MAX];
 volatile unsigned irq_count;
+volatile uint64_t irq_epc[IRQ_LOG_MAX];
 
 void irq_log_reset(void)
 {
     irq_count = 0;
 }
 
-static void log_irq(uint64_t irq)
+static void log_irq(uint64_t irq, uint64_t epc)
 {
-    if (irq_count < IRQ_LOG_MAX)
+    if (irq_count < IRQ_LOG_MAX) {
         irq_log[irq_count] = irq;
+        irq_epc[irq_count] = epc;
+    }
     irq_count++;
 }
 
 void irq_quiet(uint64_t irq)
 {
-    log_irq(irq);
+    log_irq(irq, csr_read(mepc));
     switch (irq) {
     case IRQ_M_SOFT: *CLINT_MSIP = 0; break;
     case IRQ_M_TIMER: quiet_mtip(); break;
@@ -30,7 +33,7 @@ void irq_quiet(uint64_t irq)
 
 void irq_quiet_s(uint64_t irq)
 {
-    log_irq(irq);
+    log_irq(irq, csr_read(sepc));
     switch (irq) {
     case IRQ_S_SOFT: csr_clear(sip, 1ULL << IRQ_S_SOFT); break;
     /* sip.STIP is read-only to S (M owns the timer): mask it instead; M clears it later. */

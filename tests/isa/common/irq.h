@@ -8,6 +8,7 @@
 #define IRQ_LOG_MAX 16
 extern volatile uint64_t irq_log[IRQ_LOG_MAX];
 extern volatile unsigned irq_count;
+extern volatile uint64_t irq_epc[IRQ_LOG_MAX]; /* where each interrupt came in (mepc/sepc) */
 void irq_log_reset(void);
 void irq_quiet(uint64_t irq);   /* the M hook: log and quiet */
 void irq_quiet_s(uint64_t irq); /* the S hook: log and quiet (or mask) */
