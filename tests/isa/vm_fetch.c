@@ -2,11 +2,28 @@
  * instruction straddling two virtual pages backed by non-adjacent physical pages executes; one
  * whose second half is unmapped raises an instruction page fault with epc at the instruction
  * and tval at the first byte of the missing page (the part that faulted); the same fault
- * delegated through medeleg reaches S with scause/sepc/stval. */
+ * delegated through medeleg reaches S with scause/sepc/stval. Code rewritten through a writable
+ * alias runs after fence.i, and remapping the code's page to another physical page runs the other
+ * page's code after sfence.vma (a decoded-block cache must follow both). */
 #include "vm.h"
 
 #define ADDI_A0_A0_1 0x00150513u /* addi a0, a0, 1 */
 #define C_JR_RA      0x8082u
+#define LI_A0(imm)   (0x00000513u | ((uint32_t)(imm) << 20))
+
+static void write_li_ret(volatile uint16_t *at, int imm)
+{
+    at[0] = (uint16_t)LI_A0(imm);
+    at[1] = (uint16_t)(LI_A0(imm) >> 16);
+    at[2] = C_JR_RA;
+}
+
+static uint64_t run(uint64_t va)
+{
+    uint64_t r;
+    asm volatile("jalr ra, 0(%1)\n mv %0, a0" : "=r"(r) : "r"(va) : "ra", "a0", "memory");
+    return r;
+}
 
 int main(void)
 {
@@ -24,9 +41,30 @@ int main(void)
     vm_map(&vm, code + PAGE_4K, (uint64_t)second, 0, PTE_X | PTE_A);
     uint64_t lonely = TEST_VA + 4 * PAGE_4K; /* its next page stays unmapped */
     vm_map(&vm, lonely, (uint64_t)first, 0, PTE_X | PTE_A);
+    uint16_t *code_a = (uint16_t *)vm_page(), *code_b = (uint16_t *)vm_page();
+    write_li_ret(code_b, 3);
+    uint64_t va_exec = TEST_VA + 8 * PAGE_4K, va_alias = TEST_VA + 9 * PAGE_4K;
+    volatile uint64_t *pte_exec = vm_map(&vm, va_exec, (uint64_t)code_a, 0, PTE_X | PTE_A);
+    vm_map(&vm, va_alias, (uint64_t)code_a, 0, PTE_R | PTE_W | PTE_A | PTE_D);
     vm_enable(&vm);
 
     m_enter(PRIV_S);
+    write_li_ret((volatile uint16_t *)va_alias, 1);
+    asm volatile("fence.i" ::: "memory");
+    uint64_t sum = 0;
+    for (int i = 0; i < 10; i++)
+        sum += run(va_exec);
+    check("code written through an alias, 10 runs", sum, 10);
+    write_li_ret((volatile uint16_t *)va_alias, 2);
+    asm volatile("fence.i" ::: "memory");
+    check("rewritten through the alias, after fence.i", run(va_exec), 2);
+    *pte_exec = ((uint64_t)code_b >> 12) << 10 | PTE_X | PTE_A | PTE_V;
+    sfence_all();
+    check("page remapped to other code, after sfence.vma", run(va_exec), 3);
+    *pte_exec = ((uint64_t)code_a >> 12) << 10 | PTE_X | PTE_A | PTE_V;
+    asm volatile("sfence.vma %0, zero" ::"r"(va_exec) : "memory");
+    check("mapped back, after sfence.vma of the page", run(va_exec), 2);
+
     uint64_t r;
     asm volatile("li a0, 41\n jalr ra, 0(%1)\n mv %0, a0"
                  : "=r"(r)
