@@ -72,6 +72,32 @@ static void test_fdt(const struct boot_info *real)
           "device tree parses again");
 }
 
+/* Random corruption of a copy of the real tree: the reader may refuse it or read nonsense, but
+ * it must return. A deterministic generator, so a failure reproduces. */
+static void test_fdt_corruption(const struct boot_info *real)
+{
+    static uint8_t copy[16384];
+    if (real->fdt_size > sizeof(copy)) {
+        check(true, "device tree too large to corrupt in place: skipped");
+        return;
+    }
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    int returned = 0;
+    for (int round = 0; round < 500; round++) {
+        memcpy(copy, (const void *)real->fdt_base, real->fdt_size);
+        for (int flips = 0; flips < 1 + round % 8; flips++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            copy[x % real->fdt_size] ^= (uint8_t)(1u << (x >> 32) % 8);
+        }
+        struct boot_info bi;
+        fdt_parse(copy, &bi);
+        returned++;
+    }
+    check(returned == 500, "corrupted device trees: the reader always returns");
+}
+
 static void test_vm(void)
 {
     uint64_t before = frames_used();
@@ -99,6 +125,7 @@ void selftest_run(const struct boot_info *info)
     test_heap();
     test_handles();
     test_fdt(info);
+    test_fdt_corruption(info);
     test_vm();
     kprintf("kernel selftest: %lu passed, %lu failed\n", selftest_passed, selftest_failed);
 }
