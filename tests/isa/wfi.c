@@ -26,6 +26,17 @@ int main(void)
     check_irq_log("  interrupts taken", NULL, 0);
     quiet_mtip();
 
+    /* the idle loop of a kernel: WFI in S, woken by the timer, whose interrupt is then taken */
+    irq_log_reset();
+    csr_write(mie, BIT(IRQ_M_TIMER));
+    *CLINT_MTIMECMP = *CLINT_MTIME + 20000;
+    m_enter(PRIV_S);
+    while (irq_count == 0)
+        asm volatile("wfi");
+    raise_priv();
+    static const uint64_t mti[] = {IRQ_M_TIMER};
+    check_irq_log("wfi in S until the timer: interrupt taken", mti, 1);
+
     /* already pending: wfi completes */
     csr_write(mie, BIT(IRQ_M_SOFT));
     raise_msip();
