@@ -110,7 +110,9 @@ void hart_run(struct hart *h, uint64_t max_cycles)
         /* Link only cached blocks, and only within the context the exit was taken in. */
         if (last && last_gen == c->gen && last->pa != UINT64_MAX && b->pa != UINT64_MAX)
             block_link(c, last, h->pc, b);
-        last = run_block(h, b);
+        /* The generation before the run: if blocks were dropped while it ran (a store to a code
+         * page), the block it returns is freed memory and must not be linked. */
         last_gen = c->gen;
+        last = run_block(h, b);
     }
 }

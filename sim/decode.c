@@ -56,7 +56,7 @@ static int32_t imm_i(uint32_t r)
 }
 static int32_t imm_s(uint32_t r)
 {
-    return ((int32_t)r >> 25 << 5) | (int32_t)bits(r, 11, 7);
+    return sext((bits(r, 31, 25) << 5) | bits(r, 11, 7), 12);
 }
 static int32_t imm_b(uint32_t r)
 {
@@ -374,7 +374,7 @@ static void decode_c1(struct insn *in, uint32_t r)
         }
         if (imm6 == 0)
             return illegal(in);
-        return set(in, OP_LUI, rd, 0, 0, imm6 << 12); /* c.lui */
+        return set(in, OP_LUI, rd, 0, 0, (int32_t)((uint32_t)imm6 << 12)); /* c.lui */
     case 4: {
         unsigned f2 = bits(r, 11, 10);
         unsigned shamt = (bits(r, 12, 12) << 5) | bits(r, 6, 2);

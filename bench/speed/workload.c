@@ -115,3 +115,61 @@ uint64_t workload_mem(unsigned scale)
     }
     return acc;
 }
+
+/* Only where there is an FPU: the integer guests are built soft-float without a libgcc. */
+#if !defined(__riscv) || defined(__riscv_flen)
+#define FMAT_N 32
+#define BODIES 32
+
+static double fmat_a[FMAT_N][FMAT_N], fmat_b[FMAT_N][FMAT_N], fmat_c[FMAT_N][FMAT_N];
+static double pos[BODIES][3], vel[BODIES][3];
+
+uint64_t workload_fp(unsigned scale)
+{
+    uint32_t s = 777;
+    for (unsigned i = 0; i < FMAT_N; i++)
+        for (unsigned j = 0; j < FMAT_N; j++) {
+            fmat_a[i][j] = (double)(next_random(&s) & 0xffff) / 65536.0 - 0.5;
+            fmat_b[i][j] = (double)(next_random(&s) & 0xffff) / 65536.0 - 0.5;
+        }
+    for (unsigned b = 0; b < BODIES; b++)
+        for (unsigned k = 0; k < 3; k++) {
+            pos[b][k] = (double)(next_random(&s) & 0xffff) / 256.0;
+            vel[b][k] = 0;
+        }
+    double acc = 0;
+    for (unsigned r = 0; r < scale; r++) {
+        for (unsigned i = 0; i < FMAT_N; i++)
+            for (unsigned j = 0; j < FMAT_N; j++) {
+                double sum = 0;
+                for (unsigned k = 0; k < FMAT_N; k++)
+                    sum += fmat_a[i][k] * fmat_b[k][j];
+                fmat_c[i][j] = sum;
+            }
+        acc += fmat_c[r % FMAT_N][(r * 7) % FMAT_N];
+        for (unsigned a = 0; a < BODIES; a++)
+            for (unsigned b = 0; b < BODIES; b++) {
+                if (a == b)
+                    continue;
+                double d[3], r2 = 1e-3;
+                for (unsigned k = 0; k < 3; k++) {
+                    d[k] = pos[b][k] - pos[a][k];
+                    r2 += d[k] * d[k];
+                }
+                double inv = 1.0 / (r2 * __builtin_sqrt(r2));
+                for (unsigned k = 0; k < 3; k++)
+                    vel[a][k] += d[k] * inv * 1e-3;
+            }
+        for (unsigned a = 0; a < BODIES; a++)
+            for (unsigned k = 0; k < 3; k++)
+                pos[a][k] += vel[a][k];
+        acc += pos[r % BODIES][0];
+    }
+    /* The bits of the result, so that the guest and the host are compared exactly. */
+    union {
+        double d;
+        uint64_t u;
+    } bits = {.d = acc};
+    return bits.u;
+}
+#endif

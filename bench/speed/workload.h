@@ -10,4 +10,7 @@ uint64_t workload_int(unsigned scale);
 /* Memory-bound work: a pointer chase through a large shuffled ring, and block copies. */
 uint64_t workload_mem(unsigned scale);
 
+/* Floating-point work (doubles): matrix products and an n-body step with square roots. */
+uint64_t workload_fp(unsigned scale);
+
 #endif
