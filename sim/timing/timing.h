@@ -168,12 +168,17 @@ struct tlb_superpage {
     uint64_t stamp;
 };
 
+#define TLB_HINTS 64
+
 struct tlb_model {
     struct cache_model pages;
     struct tlb_superpage *super;
     unsigned n_super;
     uint64_t super_tick;
     uint64_t last_key; /* the 4 KiB key of the previous hit */
+    /* Where a VPN was last found in `pages`, by its low bits: checked against the tag before
+     * use, so a stale hint only costs the scan it would have saved. */
+    size_t hint[TLB_HINTS];
     uint64_t hits, misses;
 };
 

@@ -254,3 +254,50 @@ Test(tlb, walker_reporting_no_walk_costs_nothing)
     cr_assert_eq(t->dtlb.misses, 0);
     timing_destroy(t);
 }
+
+/* Many pages over a small fully associative TLB, and over a 2-set one: every lookup must agree
+ * with a plain LRU list per set (the lookup hints must never change an outcome). */
+static void check_against_lru(uint64_t sets, uint64_t ways)
+{
+    struct timing_params p = params();
+    p.dtlb_sets = sets;
+    p.dtlb_ways = ways;
+    p.dtlb_superpages = 0;
+    struct fake_walker w = {0};
+    struct timing *t = model(&p, &w);
+    uint64_t lru[2][8] = {{0}};
+    unsigned used[2] = {0, 0}, wrong = 0;
+    uint64_t x = 3;
+    for (unsigned i = 0; i < 4000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t vpn = (x >> 33) % 13 + 0x100 * ((x >> 50) & 1);
+        unsigned set = (unsigned)(vpn & (sets - 1));
+        uint64_t *l = lru[set];
+        unsigned pos = used[set];
+        for (unsigned k = 0; k < used[set]; k++)
+            if (l[k] == vpn)
+                pos = k;
+        bool expect_hit = pos < used[set];
+        if (!expect_hit && used[set] < ways)
+            pos = used[set]++;
+        else if (!expect_hit)
+            pos = 0; /* evict the least recently used */
+        for (unsigned k = pos; k + 1 < used[set]; k++)
+            l[k] = l[k + 1];
+        l[used[set] - 1] = vpn;
+        unsigned before = w.calls;
+        timing_dtlb(t, vpn << 12, satp_sv39(1));
+        if ((w.calls == before) != expect_hit)
+            wrong++;
+    }
+    cr_assert_eq(wrong, 0, "%u of 4000 lookups disagree (sets %llu, ways %llu)", wrong,
+                 (unsigned long long)sets, (unsigned long long)ways);
+    timing_destroy(t);
+}
+
+Test(tlb, lookups_agree_with_a_reference_lru)
+{
+    check_against_lru(1, 8);
+    check_against_lru(2, 4);
+    check_against_lru(1, 3);
+}
