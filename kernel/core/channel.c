@@ -14,8 +14,8 @@
 void channel_msg_free(struct channel_msg *m)
 {
     for (uint32_t i = 0; i < m->num_handles; i++)
-        if (m->handles[i])
-            kobj_unref(m->handles[i]);
+        if (m->handles[i].obj)
+            kobj_unref(m->handles[i].obj);
     if (m->data && m->num_bytes > SHORT_MSG)
         frame_free((uint64_t)m->data);
     else if (m->data)
@@ -135,7 +135,7 @@ static int64_t build_msg(struct channel *self, uint64_t bytes, uint64_t nbytes, 
         }
     }
     for (uint64_t i = 0; i < nhandles; i++) {
-        handle_take(ht, hv[i], &m->handles[i], &m->rights[i]);
+        handle_take(ht, hv[i], &m->handles[i]);
         m->num_handles++;
     }
     *out = m;
@@ -217,8 +217,9 @@ static int64_t msg_copy_out(struct channel_msg *m, uint64_t buf, uint64_t buflen
     if (free_slots < m->num_handles)
         return ERR_NO_RESOURCES;
     for (uint32_t i = 0; i < m->num_handles; i++) {
-        hv[i] = (uint64_t)handle_install(ht, m->handles[i], m->rights[i]);
-        m->handles[i] = NULL; /* the reference moved into the table */
+        struct handle *h = &m->handles[i];
+        hv[i] = (uint64_t)handle_install_badged(ht, h->obj, h->rights, h->badge);
+        h->obj = NULL; /* the reference moved into the table */
     }
     if (m->num_handles)
         copy_to_user(hbuf, hv, m->num_handles * sizeof(uint64_t)); /* checked writable above */

@@ -60,20 +60,19 @@ static uint64_t transfer(struct thread *from, struct thread *to)
         uint64_t hv = ipcbuf(from)->handles[i], out = 0;
         struct handle *h = NULL;
         if (handle_get(from->proc->handles, hv, OBJ_NONE, RIGHT_TRANSFER, &h) == 0) {
-            int64_t nv = handle_install(to->proc->handles, h->obj, h->rights);
+            int64_t nv = handle_install_badged(to->proc->handles, h->obj, h->rights, h->badge);
             if (nv > 0) {
-                struct kobj *o;
-                uint32_t r;
-                handle_take(from->proc->handles, hv, &o, &r); /* the reference moves */
+                struct handle moved;
+                handle_take(from->proc->handles, hv, &moved); /* the reference moves */
                 out = (uint64_t)nv;
             }
         }
         ipcbuf(to)->handles[i] = out;
     }
-    ipcbuf(to)->badge = 0;
+    ipcbuf(to)->badge = from->ep_badge;
     to->frame.x[REG_A0] = 0;
     to->frame.x[REG_A1] = info;
-    to->frame.x[REG_A6] = 0;
+    to->frame.x[REG_A6] = from->ep_badge;
     return info;
 }
 
@@ -99,12 +98,15 @@ static void __attribute__((noreturn)) run_or_queue(struct thread *t)
     schedule();
 }
 
+/* Also records the handle's badge as the one current sends with. */
 static int get_endpoint(uint64_t h, uint32_t rights, struct endpoint **ep)
 {
     struct handle *e = NULL;
     int r = handle_get(current->proc->handles, h, OBJ_ENDPOINT, rights, &e);
-    if (r == 0)
+    if (r == 0) {
         *ep = container_of(e->obj, struct endpoint, obj);
+        current->ep_badge = e->badge;
+    }
     return r;
 }
 
@@ -184,6 +186,7 @@ void sys_reply_recv(struct trap_frame *f)
     stat_slowpath++;
     struct thread *self = current, *caller = self->reply_to;
     if (caller) {
+        self->ep_badge = 0; /* replies carry no badge */
         self->reply_to = NULL;
         caller->replier = NULL;
         transfer(self, caller);
@@ -211,7 +214,7 @@ bool ipc_fastpath_call(struct trap_frame *f)
     for (int i = REG_A1; i <= REG_A5; i++)
         server->frame.x[i] = f->x[i];
     server->frame.x[REG_A0] = 0;
-    server->frame.x[REG_A6] = 0;
+    server->frame.x[REG_A6] = self->ep_badge;
     self->state = TS_BLOCKED;
     self->block = BLOCK_REPLY;
     self->wait_obj = server;
@@ -239,7 +242,7 @@ bool ipc_fastpath_reply_recv(struct trap_frame *f)
     for (int i = REG_A1; i <= REG_A5; i++)
         caller->frame.x[i] = f->x[i];
     caller->frame.x[REG_A0] = 0;
-    caller->frame.x[REG_A6] = 0;
+    caller->frame.x[REG_A6] = 0; /* replies carry no badge */
     caller->replier = NULL;
     self->reply_to = NULL;
     self->state = TS_BLOCKED;

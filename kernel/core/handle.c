@@ -21,11 +21,18 @@ static struct handle *decode(struct handle_table *t, uint64_t h)
 
 int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights)
 {
+    return handle_install_badged(t, o, rights, 0);
+}
+
+int64_t handle_install_badged(struct handle_table *t, struct kobj *o, uint32_t rights,
+                              uint32_t badge)
+{
     for (uint32_t i = 0; i < HANDLE_TABLE_SIZE; i++) {
         struct handle *e = &t->slot[i];
         if (!e->obj) {
             e->obj = o;
-            e->rights = rights & RIGHTS_ALL;
+            e->rights = (uint16_t)(rights & RIGHTS_ALL);
+            e->badge = badge;
             e->gen = (uint16_t)(e->gen + 1);
             if (e->gen == 0) /* never 0: small integers are never valid handles */
                 e->gen = 1;
@@ -50,13 +57,12 @@ int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t right
     return 0;
 }
 
-int handle_take(struct handle_table *t, uint64_t h, struct kobj **obj, uint32_t *rights)
+int handle_take(struct handle_table *t, uint64_t h, struct handle *out)
 {
     struct handle *e = decode(t, h);
     if (!e)
         return ERR_BAD_HANDLE;
-    *obj = e->obj;
-    *rights = e->rights;
+    *out = *e;
     e->obj = NULL;
     handles_live--;
     return 0;
@@ -64,11 +70,10 @@ int handle_take(struct handle_table *t, uint64_t h, struct kobj **obj, uint32_t 
 
 int handle_close(struct handle_table *t, uint64_t h)
 {
-    struct kobj *o;
-    uint32_t rights;
-    int r = handle_take(t, h, &o, &rights);
+    struct handle old;
+    int r = handle_take(t, h, &old);
     if (r == 0)
-        kobj_unref(o);
+        kobj_unref(old.obj);
     return r;
 }
 

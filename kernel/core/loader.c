@@ -85,8 +85,8 @@ static int load_elf(struct address_space *as, const struct bootimg_entry *img, u
 
 /* The new main thread starts with a0 = argument string (NUL-separated words) on its stack,
  * a1 = its length, a2 = the bootstrap handle (0 if none). */
-int64_t process_spawn(const char *name, const char *args, uint64_t args_len, struct kobj *bootstrap,
-                      uint32_t bootstrap_rights, struct process **out)
+int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
+                      const struct handle *bootstrap, struct process **out)
 {
     const struct bootimg_entry *img = bootimg_find(name, strlen(name));
     if (!img)
@@ -108,11 +108,11 @@ int64_t process_spawn(const char *name, const char *args, uint64_t args_len, str
     }
     int64_t bh = 0;
     if (r == 0 && bootstrap) {
-        bh = handle_install(p->handles, bootstrap, bootstrap_rights);
+        bh = handle_install_badged(p->handles, bootstrap->obj, bootstrap->rights, bootstrap->badge);
         if (bh < 0)
             r = bh;
         else
-            kobj_ref(bootstrap);
+            kobj_ref(bootstrap->obj);
     }
     struct thread *t = NULL;
     if (r == 0) {

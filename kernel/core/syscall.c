@@ -66,7 +66,24 @@ static int64_t sys_handle_duplicate(uint64_t h, uint64_t rights)
         rights = e->rights;
     if (rights & ~(uint64_t)e->rights)
         return ERR_INVALID_ARGS; /* rights can only shrink */
-    int64_t nh = handle_install(current->proc->handles, e->obj, (uint32_t)rights);
+    int64_t nh = handle_install_badged(current->proc->handles, e->obj, (uint32_t)rights, e->badge);
+    if (nh > 0)
+        kobj_ref(e->obj);
+    return nh;
+}
+
+/* seL4's mint: a copy of an unbadged endpoint handle that carries a badge. */
+static int64_t sys_endpoint_mint(uint64_t h, uint64_t badge)
+{
+    struct handle *e = NULL;
+    int r = handle_get(current->proc->handles, h, OBJ_ENDPOINT, RIGHT_DUPLICATE, &e);
+    if (r < 0)
+        return r;
+    if (badge == 0 || badge > 0xffffffffULL)
+        return ERR_INVALID_ARGS;
+    if (e->badge)
+        return ERR_BAD_STATE;
+    int64_t nh = handle_install_badged(current->proc->handles, e->obj, e->rights, (uint32_t)badge);
     if (nh > 0)
         kobj_ref(e->obj);
     return nh;
@@ -101,11 +118,10 @@ static int64_t sys_spawn(uint64_t uname, uint64_t namelen, uint64_t uargs, uint6
     int64_t slot = handle_install(ht, e ? e->obj : (struct kobj *)current->proc, 0);
     if (slot < 0)
         return slot;
-    struct kobj *placeholder;
-    uint32_t pr;
-    handle_take(ht, (uint64_t)slot, &placeholder, &pr);
+    struct handle placeholder;
+    handle_take(ht, (uint64_t)slot, &placeholder);
     struct process *p;
-    int64_t r = process_spawn(name, args, argslen, e ? e->obj : NULL, e ? e->rights : 0, &p);
+    int64_t r = process_spawn(name, args, argslen, e, &p);
     if (r < 0)
         return r;
     if (bh)
@@ -178,9 +194,8 @@ static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint
     int64_t slot = handle_install(ht, &current->proc->obj, 0);
     if (slot < 0)
         return slot;
-    struct kobj *o;
-    uint32_t rr;
-    handle_take(ht, (uint64_t)slot, &o, &rr);
+    struct handle placeholder;
+    handle_take(ht, (uint64_t)slot, &placeholder);
     struct thread *t = thread_create(p, entry, sp, arg, (uint32_t)prio);
     if (!t)
         return ERR_NO_MEMORY;
@@ -306,6 +321,7 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_IPC_BUFFER: r = (int64_t)current->ipcbuf_va; break;
     case SYS_POWEROFF: sbi_shutdown(a[0] != 0);
     case SYS_THREAD_SET_PRIORITY: r = sys_set_priority(a[0], a[1]); break;
+    case SYS_ENDPOINT_MINT: r = sys_endpoint_mint(a[0], a[1]); break;
     case SYS_BOOTIMAGE_LIST: r = sys_bootimage_list(a[0], a[1]); break;
     default: r = ERR_BAD_SYSCALL; break;
     }

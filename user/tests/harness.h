@@ -33,6 +33,7 @@ extern unsigned long tests_passed, tests_failed;
 #define LABEL_ECHO    1
 #define LABEL_VMO_INC 2
 #define LABEL_EXIT    3
+#define LABEL_BADGE   4
 
 void test_syscalls(void);
 void test_handles(void);

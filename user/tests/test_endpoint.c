@@ -12,6 +12,8 @@ static void local_server(void *arg)
     for (;;) {
         if (MSGINFO_LABEL(m.info) == LABEL_EXIT)
             return;
+        if (MSGINFO_LABEL(m.info) == LABEL_BADGE)
+            m.mr[3] = m.badge;
         m.info = MSGINFO(0, MSGINFO_WORDS(m.info), 0);
         m.mr[0] += 100;
         if (ipc_reply_recv(ep, &m) < 0)
@@ -74,6 +76,25 @@ void test_endpoint(void)
     int64_t th = xpc_thread_start(local_server, (void *)ep, 16384, DEFAULT_PRIORITY);
     CHECK(th > 0);
     exercise((uint64_t)ep, 100, "thread");
+    /* Badges: minted once, delivered with every call, not forgeable, kept by duplicates. */
+    CHECK_EQ(sys_endpoint_mint(ep, 0), ERR_INVALID_ARGS);
+    int64_t badged = sys_endpoint_mint(ep, 77);
+    CHECK(badged > 0);
+    CHECK_EQ(sys_endpoint_mint(badged, 5), ERR_BAD_STATE);
+    CHECK_EQ(sys_endpoint_mint(v, 5), ERR_WRONG_TYPE);
+    m = (struct ipc_msg){MSGINFO(LABEL_BADGE, 4, 0), {1, 2, 3, 4}, 0};
+    CHECK_EQ(ipc_call(badged, &m), 0); /* fastpath */
+    CHECK_EQ(m.mr[3], 77);
+    CHECK_EQ(m.badge, 0); /* replies carry none */
+    int64_t dup = sys_handle_duplicate(badged, RIGHT_SAME_RIGHTS);
+    m = (struct ipc_msg){MSGINFO(LABEL_BADGE, 6, 0), {1, 2, 3, 4}, 0};
+    CHECK_EQ(ipc_call(dup, &m), 0); /* slow path */
+    CHECK_EQ(m.mr[3], 77);
+    m = (struct ipc_msg){MSGINFO(LABEL_BADGE, 4, 0), {1, 2, 3, 4}, 0};
+    CHECK_EQ(ipc_call(ep, &m), 0);
+    CHECK_EQ(m.mr[3], 0);
+    sys_handle_close(dup);
+    sys_handle_close(badged);
     m = (struct ipc_msg){MSGINFO(LABEL_EXIT, 0, 0), {0}, 0};
     /* The server exits without replying: the caller gets an error, not a hang. */
     CHECK(ipc_call(ep, &m) < 0);
@@ -81,8 +102,7 @@ void test_endpoint(void)
     sys_handle_close(th);
 
     /* Another address space: the server program, given a duplicate of the endpoint. */
-    int64_t dup = sys_handle_duplicate(ep, RIGHT_SAME_RIGHTS);
-    int64_t p = xpc_spawn("server", "ep", dup);
+    int64_t p = xpc_spawn("server", "ep", sys_handle_duplicate(ep, RIGHT_SAME_RIGHTS));
     CHECK(p > 0);
     exercise((uint64_t)ep, 1, "process");
     /* Handle transfer: the server maps our VMO and increments its first word. */

@@ -14,8 +14,7 @@ struct channel_msg {
     struct list link;
     uint32_t num_bytes, num_handles;
     uint8_t *data; /* kernel heap for short messages, a frame for long ones, NULL if empty */
-    struct kobj *handles[CHANNEL_MAX_HANDLES];
-    uint32_t rights[CHANNEL_MAX_HANDLES];
+    struct handle handles[CHANNEL_MAX_HANDLES]; /* object, rights, badge: in flight */
 };
 
 struct channel {

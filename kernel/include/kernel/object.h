@@ -23,8 +23,9 @@ uint64_t kobj_live(uint32_t type);
  * a stale value of a closed slot is refused. */
 struct handle {
     struct kobj *obj;
-    uint32_t rights;
+    uint16_t rights;
     uint16_t gen;
+    uint32_t badge; /* endpoints: delivered to the receiver with each call (seL4 badges) */
 };
 struct handle_table {
     struct handle slot[HANDLE_TABLE_SIZE];
@@ -32,12 +33,14 @@ struct handle_table {
 extern uint64_t handles_live;
 
 int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights);
+int64_t handle_install_badged(struct handle_table *t, struct kobj *o, uint32_t rights,
+                              uint32_t badge);
 /* Looks up a handle: type OBJ_NONE accepts any; returns 0 or an error and sets *out. */
 int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t rights,
                struct handle **out);
 int handle_close(struct handle_table *t, uint64_t h);
-/* Removes the handle without dropping its reference (for transfer). */
-int handle_take(struct handle_table *t, uint64_t h, struct kobj **obj, uint32_t *rights);
+/* Removes the handle without dropping its reference (for transfer); *out gets its contents. */
+int handle_take(struct handle_table *t, uint64_t h, struct handle *out);
 void handle_table_clear(struct handle_table *t);
 
 /* The saved user context. Keep the layout in step with arch/riscv/entry.S; later fields (XPC
@@ -137,8 +140,8 @@ void sched_tick(void);
 void sched_sleep_until(struct thread *t, uint64_t time);
 void sched_cancel_sleep(struct thread *t);
 uint32_t sched_highest_ready(void);
-int64_t process_spawn(const char *name, const char *args, uint64_t args_len, struct kobj *bootstrap,
-                      uint32_t bootstrap_rights, struct process **out);
+int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
+                      const struct handle *bootstrap, struct process **out);
 struct bootimg_entry {
     const char *name;
     const uint8_t *data;

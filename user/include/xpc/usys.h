@@ -121,6 +121,10 @@ static inline int64_t sys_endpoint_create(void)
 {
     return SYSCALL(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0);
 }
+static inline int64_t sys_endpoint_mint(uint64_t ep, uint32_t badge)
+{
+    return SYSCALL(SYS_ENDPOINT_MINT, ep, badge, 0, 0, 0);
+}
 static inline int64_t sys_channel_create(uint64_t out[2])
 {
     return SYSCALL(SYS_CHANNEL_CREATE, (uint64_t)out, 0, 0, 0, 0);

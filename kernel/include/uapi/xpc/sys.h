@@ -44,6 +44,7 @@ enum sys_number {
     SYS_POWEROFF = 32,
     SYS_THREAD_SET_PRIORITY = 33,
     SYS_BOOTIMAGE_LIST = 34,
+    SYS_ENDPOINT_MINT = 35,
     SYS_COUNT
 };
 
