@@ -129,6 +129,7 @@ enum { X0, RA, SP, GP, TP, T0, T1, T2, S0, S1, A0, A1, A2, A3, A4, A5 };
 #define LI(rd, imm)         ADDI(rd, X0, imm)
 #define LUI(rd, imm20)      (((uint32_t)(imm20) << 12) | ((rd) << 7) | 0x37)
 #define ADD(rd, rs1, rs2)   enc_r(0, rs2, rs1, 0, rd, 0x33)
+#define SLLI(rd, rs1, sh)   enc_i(sh, rs1, 1, rd, 0x13)
 #define LD(rd, rs1, imm)    enc_i(imm, rs1, 3, rd, 0x03)
 #define LW(rd, rs1, imm)    enc_i(imm, rs1, 2, rd, 0x03)
 #define SD(rs2, rs1, imm)   enc_s(imm, rs2, rs1, 3, 0x23)
@@ -145,12 +146,20 @@ enum { X0, RA, SP, GP, TP, T0, T1, T2, S0, S1, A0, A1, A2, A3, A4, A5 };
 #define SRET                0x10200073u
 #define FENCE_I             0x0000100fu
 #define NOP                 ADDI(X0, X0, 0)
+/* rd = a RAM address (0x80000000 + off, off < 2 GiB - 2 KiB), in five instructions; clobbers t2.
+ * (lui alone would sign-extend bit 31 on RV64.) */
+#define LA(rd, pa)                                                                                 \
+    LI(rd, 1), SLLI(rd, rd, 31), LUI(T2, ((pa)-RAM_BASE + 0x800) >> 12), ADD(rd, rd, T2),          \
+        ADDI(rd, rd, (int32_t)(((pa)-RAM_BASE) & 0xfff) - (((pa)-RAM_BASE) & 0x800 ? 0x1000 : 0))
 
-/* Write a program of 32-bit instructions at pa; returns the address after it. */
+/* Write a program of 32-bit instructions at pa, as a loader would: decoded blocks of the pages
+ * written are dropped (the machine's store hook). Returns the address after it. */
 static inline uint64_t put_program(uint64_t pa, const uint32_t *insns, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         poke32(pa + 4 * i, insns[i]);
+        machine_store_hook(m, pa + 4 * i);
+    }
     return pa + 4 * n;
 }
 #define PROGRAM(pa, ...)                                                                           \
