@@ -138,7 +138,9 @@ void trap_entry_s(void);
 /* ---- privilege changes (trap_entry.S) ---- */
 void m_enter(int priv); /* from M, continue in `priv` */
 void s_enter_u(void);   /* from S, continue in U */
-void raise_priv(void);  /* continue in the mode of the handler that takes ecall from here */
+/* Continue in the mode of the handler that takes ecall from here (M, or S for U when ecall from
+ * U is delegated), with that mode's interrupt enable (MIE/SIE) off. */
+void raise_priv(void);
 #define RAISE_PRIV_MAGIC 0x5ec0de
 
 /* Past the end of 128 MiB of DRAM nothing decodes on the virt board: an access fault. */
