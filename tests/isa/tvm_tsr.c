@@ -1,6 +1,6 @@
 /* mstatus.TVM makes satp accesses and sfence.vma illegal in S (so a hypervisor-like M can trap
  * them); mstatus.TSR makes sret illegal in S. Neither affects M, and with both clear S may use
- * all three. */
+ * all three. U may use none of them, nor mret. */
 #include "test.h"
 
 int main(void)
@@ -57,6 +57,9 @@ int main(void)
     trap_arm();
     asm volatile("mret");
     check_illegal("mret in U", &trap_m);
+    trap_arm();
+    asm volatile("sfence.vma" ::: "memory");
+    check_illegal("sfence.vma in U", &trap_m);
     raise_priv();
     m_enter(PRIV_S);
     trap_arm();
