@@ -325,6 +325,8 @@ Test(fpu_fma, single_rounding_and_invalid_rules)
         {"cancellation to subnormal exact", RNE, D_MINN, D_ONE, 0x8000000000000001,
          0x000fffffffffffff, 0},
         {"inf*0 + qNaN", RNE, D_PZERO, D_PINF, D_QNAN, D_QNAN, NV},
+        {"exact product, tiny addend lost", RNE, D_ONE, D_ONE, 0x3c30000000000000, D_ONE, NX},
+        {"tiny addend RUP", RUP, D_ONE, D_ONE, D_MINSUB, 0x3ff0000000000001, NX},
     };
     CHECK(madd_d, d);
 }
