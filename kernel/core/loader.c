@@ -42,7 +42,9 @@ static int load_segment(struct address_space *as, const struct bootimg_entry *im
     for (uint64_t va = ALIGN_DOWN(ph->vaddr, PAGE_SIZE); va < ph->vaddr + ph->memsz;
          va += PAGE_SIZE) {
         uint64_t pa = as_lookup(as, va, 0);
-        if (!pa) {
+        if (pa) { /* a page two segments share gets the permissions of both */
+            as_add_flags(as, va, flags);
+        } else {
             int r = as_map_anon(as, va, PAGE_SIZE, flags);
             if (r < 0)
                 return r;

@@ -216,6 +216,15 @@ int as_map_anon(struct address_space *as, uint64_t va, uint64_t size, uint64_t f
     return 0;
 }
 
+void as_add_flags(struct address_space *as, uint64_t va, uint64_t flags)
+{
+    uint64_t *pte = walk(as, va, false);
+    if (pte && (*pte & PTE_V)) {
+        *pte |= flags & (PTE_R | PTE_W | PTE_X);
+        flush_page(as, va);
+    }
+}
+
 bool as_range_free(struct address_space *as, uint64_t va, uint64_t size)
 {
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {

@@ -65,6 +65,7 @@ int as_map_page(struct address_space *as, uint64_t va, uint64_t pa, uint64_t fla
 int as_map_anon(struct address_space *as, uint64_t va, uint64_t size, uint64_t flags);
 uint64_t as_unmap_page(struct address_space *as, uint64_t va); /* returns the old PTE */
 bool as_range_free(struct address_space *as, uint64_t va, uint64_t size);
+void as_add_flags(struct address_space *as, uint64_t va, uint64_t flags); /* widen a mapping */
 /* The physical address behind a user va if mapped with all of need_flags, else 0. */
 uint64_t as_lookup(struct address_space *as, uint64_t va, uint64_t need_flags);
 
