@@ -12,12 +12,16 @@ volatile uint64_t fromhost __attribute__((section(".tohost"), aligned(64)));
 static inline __attribute__((noreturn)) void htif_finish(void)
 {
     if (check_failures) {
-        print_str("FAIL " TEST_NAME ": ");
+        print_str("FAIL ");
+        print_str(test_name);
+        print_str(": ");
         print_dec((uint64_t)check_failures);
         print_str(" check(s) failed\n");
         tohost = ((uint64_t)check_failures << 1) | 1;
     } else {
-        print_str("PASS " TEST_NAME "\n");
+        print_str("PASS ");
+        print_str(test_name);
+        print_char('\n');
         tohost = 1;
     }
     for (;;)

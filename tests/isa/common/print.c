@@ -62,12 +62,16 @@ void test_finish(int failures)
 {
     failures += check_failures;
     if (failures) {
-        print_str("FAIL " TEST_NAME ": ");
+        print_str("FAIL ");
+        print_str(test_name);
+        print_str(": ");
         print_dec((uint64_t)failures);
         print_str(" check(s) failed\n");
         *FINISHER = ((uint32_t)(failures > 0xffff ? 0xffff : failures) << 16) | FINISHER_FAIL;
     } else {
-        print_str("PASS " TEST_NAME "\n");
+        print_str("PASS ");
+        print_str(test_name);
+        print_char('\n');
         *FINISHER = FINISHER_PASS;
     }
     for (;;)

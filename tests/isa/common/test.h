@@ -88,6 +88,13 @@
 #define MIN64 0x8000000000000000ULL
 #define MAX64 0x7fffffffffffffffULL
 
+/* The test's name for its verdict line, defined in the test's own translation unit (the Makefile
+ * compiles only that one with -DTEST_NAME). */
+extern const char test_name[];
+#ifdef TEST_NAME
+const char test_name[] = TEST_NAME;
+#endif
+
 /* ---- output (print.c) ---- */
 void print_char(char c);
 void print_str(const char *s);
