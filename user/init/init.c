@@ -7,6 +7,31 @@
 
 static uint64_t total_passed, total_failed;
 
+/* A test that hangs is killed after this long and counted as a failure, so the run always ends
+ * with a result line (the emulator's own timeout is only the last resort). */
+#define TEST_TIME_LIMIT_NS (120ULL * 1000000000ULL)
+
+struct watchdog {
+    int64_t process;
+    volatile int done, fired;
+};
+
+/* Runs on a static stack without TLS (system calls only), so init's memory does not grow and
+ * the system leak check stays exact. */
+static void watchdog_thread(struct watchdog *w)
+{
+    uint64_t start = sys_clock_ns();
+    while (!w->done && sys_clock_ns() - start < TEST_TIME_LIMIT_NS)
+        sys_sleep_ns(100000000);
+    if (!w->done) {
+        w->fired = 1;
+        sys_kill(w->process);
+    }
+    sys_thread_exit(0);
+}
+
+static uint8_t watchdog_stack[4096] __attribute__((aligned(16)));
+
 /* Runs a test program; it reports {passed, failed} through a channel before exiting. */
 static void run_test(const char *name, const char *args)
 {
@@ -22,7 +47,21 @@ static void run_test(const char *name, const char *args)
         sys_handle_close(ch[0]);
         return;
     }
+    static struct watchdog w;
+    w = (struct watchdog){p, 0, 0};
+    int64_t dog = sys_thread_create((uint64_t)watchdog_thread,
+                                    (uint64_t)watchdog_stack + sizeof(watchdog_stack), (uint64_t)&w,
+                                    DEFAULT_PRIORITY + 1);
     int64_t code = sys_object_wait(p);
+    w.done = 1;
+    if (dog > 0) {
+        sys_object_wait(dog);
+        sys_handle_close(dog);
+    }
+    if (w.fired) {
+        printf("init: %s did not finish in time: killed\n", name);
+        total_failed++;
+    }
     uint64_t counts[2];
     uint64_t actual;
     int64_t r = sys_channel_read(ch[0], counts, sizeof(counts), NULL, 0, &actual, 0);
