@@ -12,7 +12,7 @@ static uint64_t total_passed, total_failed;
 #define TEST_TIME_LIMIT_NS (120ULL * 1000000000ULL)
 
 struct watchdog {
-    int64_t process;
+    volatile int64_t process;
     volatile int done, fired;
 };
 
@@ -23,7 +23,7 @@ static void watchdog_thread(struct watchdog *w)
     uint64_t start = sys_clock_ns();
     while (!w->done && sys_clock_ns() - start < TEST_TIME_LIMIT_NS)
         sys_sleep_ns(100000000);
-    if (!w->done) {
+    if (!w->done && w->process) {
         w->fired = 1;
         sys_kill(w->process);
     }
@@ -40,18 +40,26 @@ static void run_test(const char *name, const char *args)
         total_failed++;
         return;
     }
+    /* The watchdog exists before the test starts, so the test's own before/after object counts
+     * see the same set of threads. */
+    static struct watchdog w;
+    w = (struct watchdog){0, 0, 0};
+    int64_t dog = sys_thread_create((uint64_t)watchdog_thread,
+                                    (uint64_t)watchdog_stack + sizeof(watchdog_stack), (uint64_t)&w,
+                                    DEFAULT_PRIORITY + 1);
     int64_t p = xpc_spawn(name, args, ch[1]);
     if (p < 0) {
         printf("init: cannot start %s: %s\n", name, xpc_strerror(p));
         total_failed++;
         sys_handle_close(ch[0]);
+        w.done = 1;
+        if (dog > 0) {
+            sys_object_wait(dog);
+            sys_handle_close(dog);
+        }
         return;
     }
-    static struct watchdog w;
-    w = (struct watchdog){p, 0, 0};
-    int64_t dog = sys_thread_create((uint64_t)watchdog_thread,
-                                    (uint64_t)watchdog_stack + sizeof(watchdog_stack), (uint64_t)&w,
-                                    DEFAULT_PRIORITY + 1);
+    w.process = p;
     int64_t code = sys_object_wait(p);
     w.done = 1;
     if (dog > 0) {
