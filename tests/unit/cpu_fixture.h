@@ -123,7 +123,7 @@ static inline uint32_t enc_j(int32_t off, unsigned rd)
            ((u >> 12 & 0xff) << 12) | (rd << 7) | 0x6f;
 }
 
-enum { X0, RA, SP, GP, TP, T0, T1, T2, S0, S1, A0, A1, A2, A3, A4, A5 };
+enum { X0, RA, SP, GP, TP, T0, T1, T2, S0, S1, A0, A1, A2, A3, A4, A5, A6, A7, S2 };
 
 #define ADDI(rd, rs1, imm)  enc_i(imm, rs1, 0, rd, 0x13)
 #define LI(rd, imm)         ADDI(rd, X0, imm)
