@@ -101,7 +101,6 @@ void timing_tlb_miss(struct timing *t, struct tlb_model *tlb, uint64_t key, uint
     t->n.walk_pte_reads += n;
     t->n.cycles_page_walk += cost;
     t->cycle += cost;
-    t->issue += cost;
     if (!found || n == 0 || n > levels) {
         t->n.walk_faults++;
         tlb->last_key = CACHE_EMPTY;
@@ -131,7 +130,7 @@ void timing_jump(struct timing *t, uint64_t pc, uint64_t target, uint64_t link_p
                  unsigned rs1, unsigned flags)
 {
     timing_wait(t, rs1, 0);
-    timing_write_reg(t, rd, t->issue + t->p.alu_latency, PRODUCER_ALU);
+    timing_write_reg(t, rd, timing_issue(t) + t->p.alu_latency, PRODUCER_ALU);
     t->n.jumps++;
     if (bpred_jump(&t->bp, pc, target, link_pc, flags)) {
         t->n.jump_mispredicts++;

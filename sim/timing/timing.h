@@ -240,12 +240,15 @@ struct timing_counters {
 #define TIMING_NREGS           64
 #define TIMING_LINK_BUFFER_MAX 16
 
+/* The model's clock is one number, `cycle`: the cycle at which the next instruction can issue.
+ * The current instruction issued at cycle - base_cpi until its last charge (a mispredict, a
+ * flush, the XPC engine's work), which therefore comes after its operand waits. One variable
+ * keeps the chain of dependent host loads and stores per instruction short: the emulator's
+ * speed with the model on is bounded by it. */
 struct timing {
-    /* cycle and issue are kept apart on purpose: next to each other, the compiler merges the
-     * paired updates below into 16-byte vector accesses that defeat store forwarding. */
-    uint64_t cycle; /* the cycle at which the next instruction can issue */
+    uint64_t cycle;
+    uint64_t issue; /* unused: kept while sim/cpu.c still writes it (use timing_idle_until) */
     struct timing_params p;
-    uint64_t issue; /* the cycle at which the current instruction issued */
     uint64_t reg_ready[TIMING_NREGS];
     uint8_t reg_producer[TIMING_NREGS];
     uint64_t muldiv_free; /* Rocket's multiplier/divider is iterative: one operation at a time */
@@ -271,19 +274,29 @@ static inline uint64_t timing_cycles(const struct timing *t)
     return t->cycle;
 }
 
-/* Issue waits until the operands are ready (the scoreboard interlock). Branch-free: whether a
- * stall happens is data-dependent, and a host misprediction costs more than the arithmetic. */
+/* The hart sleeps (WFI) until `cycle`: the model's clock jumps there; nothing else changes. */
+static inline void timing_idle_until(struct timing *t, uint64_t cycle)
+{
+    if (cycle > t->cycle)
+        t->cycle = cycle;
+}
+
+/* Issue waits until the operands are ready (the scoreboard interlock). */
+static inline uint64_t timing_issue(const struct timing *t)
+{
+    return t->cycle - t->p.base_cpi;
+}
+
 static inline void timing_wait(struct timing *t, unsigned rs1, unsigned rs2)
 {
     unsigned a = rs1 & (TIMING_NREGS - 1), b = rs2 & (TIMING_NREGS - 1);
     uint64_t ra = t->reg_ready[a], rb = t->reg_ready[b];
-    uint64_t a_later = -(uint64_t)(ra > rb); /* all ones when rs1 is the later operand */
-    uint64_t ready = (ra & a_later) | (rb & ~a_later);
-    uint64_t producer = (t->reg_producer[a] & a_later) | (t->reg_producer[b] & ~a_later);
-    uint64_t stall = (ready - t->issue) & -(uint64_t)(ready > t->issue);
-    t->issue += stall;
-    t->cycle += stall;
-    t->n.stall[producer] += stall;
+    uint64_t ready = ra > rb ? ra : rb, issue = timing_issue(t);
+    if (ready > issue) { /* the common case is no stall, and then nothing is stored */
+        uint64_t stall = ready - issue;
+        t->cycle += stall;
+        t->n.stall[ra > rb ? t->reg_producer[a] : t->reg_producer[b]] += stall;
+    }
 }
 
 static inline void timing_write_reg(struct timing *t, unsigned rd, uint64_t ready,
@@ -303,7 +316,6 @@ static inline uint64_t timing_dcache(struct timing *t, uint64_t pa, bool write)
         return 0;
     uint64_t penalty = t->p.mem_latency + (r == CACHE_MISS_WRITEBACK ? t->p.writeback_cycles : 0);
     t->cycle += penalty;
-    t->issue += penalty;
     t->n.cycles_dcache_miss += penalty;
     return penalty;
 }
@@ -321,14 +333,13 @@ static inline void timing_fetch(struct timing *t, uint64_t pc_pa)
             t->n.cycles_icache_miss += t->p.mem_latency;
         }
     }
-    t->issue = t->cycle;
     t->cycle += t->p.base_cpi;
 }
 
 static inline void timing_alu(struct timing *t, unsigned rd, unsigned rs1, unsigned rs2)
 {
     timing_wait(t, rs1, rs2);
-    timing_write_reg(t, rd, t->issue + t->p.alu_latency, PRODUCER_ALU);
+    timing_write_reg(t, rd, timing_issue(t) + t->p.alu_latency, PRODUCER_ALU);
 }
 
 /* size in bytes (1, 2, 4, 8): narrower loads go through Rocket's slower sign-extension path. */
@@ -338,7 +349,7 @@ static inline void timing_load(struct timing *t, uint64_t pa, unsigned size, uns
     timing_wait(t, rs1, 0);
     timing_dcache(t, pa, false);
     uint64_t latency = size >= 4 ? t->p.load_latency : t->p.load_subword_latency;
-    timing_write_reg(t, rd, t->issue + latency, PRODUCER_LOAD);
+    timing_write_reg(t, rd, timing_issue(t) + latency, PRODUCER_LOAD);
 }
 
 static inline void timing_store(struct timing *t, uint64_t pa, unsigned rs1, unsigned rs2)
@@ -353,22 +364,21 @@ static inline void timing_amo(struct timing *t, uint64_t pa, unsigned rd, unsign
 {
     timing_wait(t, rs1, rs2);
     timing_dcache(t, pa, true);
-    timing_write_reg(t, rd, t->issue + t->p.load_latency, PRODUCER_LOAD);
+    timing_write_reg(t, rd, timing_issue(t) + t->p.load_latency, PRODUCER_LOAD);
 }
 
 static inline void timing_csr(struct timing *t, unsigned rd, unsigned rs1)
 {
     timing_wait(t, rs1, 0);
-    timing_write_reg(t, rd, t->issue + t->p.csr_read_latency, PRODUCER_CSR);
+    timing_write_reg(t, rd, timing_issue(t) + t->p.csr_read_latency, PRODUCER_CSR);
 }
 
 static inline void timing_muldiv(struct timing *t, enum timing_muldiv_kind kind, unsigned rd,
                                  unsigned rs1, unsigned rs2)
 {
     timing_wait(t, rs1, rs2);
-    if (t->muldiv_free > t->issue) { /* structural hazard: the unit is still busy */
-        uint64_t stall = t->muldiv_free - t->issue;
-        t->issue += stall;
+    if (t->muldiv_free > timing_issue(t)) { /* structural hazard: the unit is still busy */
+        uint64_t stall = t->muldiv_free - timing_issue(t);
         t->cycle += stall;
         t->n.stall_muldiv_busy += stall;
     }
@@ -376,8 +386,8 @@ static inline void timing_muldiv(struct timing *t, enum timing_muldiv_kind kind,
                        : kind == TIMING_MULW ? t->p.mulw_latency
                        : kind == TIMING_DIV  ? t->p.div_latency
                                              : t->p.divw_latency;
-    t->muldiv_free = t->issue + latency;
-    timing_write_reg(t, rd, t->issue + latency, PRODUCER_MULDIV);
+    t->muldiv_free = timing_issue(t) + latency;
+    timing_write_reg(t, rd, timing_issue(t) + latency, PRODUCER_MULDIV);
 }
 
 /* Translation lookups. satp is the one in force for the access; pass 0 when the access is not
