@@ -239,3 +239,17 @@ Test(core, same_input_same_cycles)
     timing_destroy(a);
     timing_destroy(b);
 }
+
+Test(core, idle_moves_the_clock_forward_only)
+{
+    struct timing_params p;
+    timing_params_defaults(&p);
+    struct timing *t = warm_model(&p);
+    uint64_t c0 = timing_cycles(t);
+    timing_idle_until(t, c0 + 1000);
+    cr_assert_eq(timing_cycles(t), c0 + 1000);
+    timing_idle_until(t, c0); /* the past: nothing happens */
+    cr_assert_eq(timing_cycles(t), c0 + 1000);
+    cr_assert_eq(alu(t, 5, 6, 7), p.base_cpi, "everything is ready after a sleep");
+    timing_destroy(t);
+}
