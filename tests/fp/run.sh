@@ -10,6 +10,7 @@
 # out or exits non-zero, all count as failures. Prints the first mismatches of each emulator and
 # ends with "N passed, N failed"; exits 1 if anything failed.
 set -u
+timeout_s=${TIMEOUT:-60}
 out=$1 host=$2 elf=$3 xpcsim=$4 emus=$5 soft=${6:-} extra=${7:-}
 mkdir -p "$out"
 passed=0 failed=0
@@ -46,7 +47,7 @@ for emu in ${soft:+soft} $emus; do
         continue ;;
     esac
     echo "fp: $emu: $cmd"
-    timeout 60 $cmd < /dev/null > "$out/$emu.raw" 2> "$out/$emu.err"
+    timeout "$timeout_s" $cmd < /dev/null > "$out/$emu.raw" 2> "$out/$emu.err"
     rc=$?
     tr -d '\r' < "$out/$emu.raw" > "$out/$emu.out"
     if [ $rc -ne 0 ]; then
