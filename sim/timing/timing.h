@@ -281,12 +281,13 @@ static inline void timing_idle_until(struct timing *t, uint64_t cycle)
         t->cycle = cycle;
 }
 
-/* Issue waits until the operands are ready (the scoreboard interlock). */
+/* The cycle at which the current instruction issued (see struct timing). */
 static inline uint64_t timing_issue(const struct timing *t)
 {
     return t->cycle - t->p.base_cpi;
 }
 
+/* Issue waits until the operands are ready (the scoreboard interlock). */
 static inline void timing_wait(struct timing *t, unsigned rs1, unsigned rs2)
 {
     unsigned a = rs1 & (TIMING_NREGS - 1), b = rs2 & (TIMING_NREGS - 1);
