@@ -291,3 +291,14 @@ Test(block, linked_loop_still_takes_interrupts)
     cr_expect(left > 35000 && left < 45000, "interrupted with a0 = %llu, want about 40000",
               (unsigned long long)left);
 }
+
+/* A jump to where nothing is: an instruction access fault at the target, tval = the target. */
+Test(block, fetch_from_nowhere_is_an_access_fault)
+{
+    PROGRAM(CODE, LI(A0, 5), SLLI(A0, A0, 28), JALR(RA, A0, 0));
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(h->csr.mcause, CAUSE_FETCH_ACCESS);
+    cr_expect_eq(h->csr.mepc, 0x50000000);
+    cr_expect_eq(h->csr.mtval, 0x50000000);
+    cr_expect_eq(h->x[RA], CODE + 12);
+}

@@ -545,3 +545,25 @@ Test(mmu, slow_path_loads_and_stores)
     cr_expect_not(mem_store_slow(h, 0x40004008, 8, 1));
     cr_expect_eq(h->exc_cause, 7);
 }
+
+/* The walk's PTE reads are S-mode accesses as far as PMP is concerned (§3.7.1): a page table in
+ * a region S-mode may not read gives an access fault of the access's kind. */
+Test(mmu, pmp_guards_the_page_table_walk)
+{
+    set_priv(PRIV_S);
+    paging(SATP_MODE_SV39, 1);
+    map(root, 3, 0x40001000, DATA, 0, RWX_AD);
+    cr_expect_eq(translate_ok(0x40001000, ACCESS_READ, PRIV_S), DATA);
+    set_priv(PRIV_M);
+    /* TOR regions: [0, PT_POOL) RWX, [PT_POOL, DATA) nothing, [DATA, 2^56) RWX. */
+    cr_assert(csr_write(h, 0x3b0, PT_POOL >> 2));
+    cr_assert(csr_write(h, 0x3b1, DATA >> 2));
+    cr_assert(csr_write(h, 0x3b2, (1ULL << 54) - 1));
+    cr_assert(csr_write(h, 0x3a0, 0x0f | (0x08 << 8) | (0x0fULL << 16)));
+    set_priv(PRIV_S);
+    expect_fault(0x40001000, ACCESS_READ, PRIV_S, 5);
+    expect_fault(0x40001000, ACCESS_WRITE, PRIV_S, 7);
+    expect_fault(0x40001000, ACCESS_EXEC, PRIV_S, 1);
+    /* M-mode ignores unlocked entries. */
+    cr_expect_eq(translate_ok(PT_POOL, ACCESS_READ, PRIV_M), PT_POOL);
+}
