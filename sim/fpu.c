@@ -20,6 +20,10 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__FAST_MATH__)
+#error "sim/fpu.c relies on exact IEEE host arithmetic: do not build it with -ffast-math"
+#endif
+
 /* Host arithmetic is IEEE binary32/binary64 without excess precision only in these conditions. */
 #ifndef FPU_HOST_FAST /* -DFPU_HOST_FAST=0 builds the software core alone, for testing */
 #if FLT_EVAL_METHOD == 0 && defined(__SSE2__)
