@@ -544,3 +544,15 @@ Test(fpu_flags, accumulate_never_clear)
     (void)fpu_div_s(S_ONE, 0x40400000, RNE, &fl);
     cr_expect_eq(fl, FPU_DZ | FPU_NX);
 }
+
+Test(fpu_rm, out_of_range_mode_rounds_like_rne)
+{
+    /* The core rejects rm 5..7 itself; the unit must still not misbehave if handed one. */
+    for (unsigned rm = 5; rm < 8; rm++) {
+        uint32_t fl = 0;
+        cr_expect_eq(fpu_add_s(S_ONE, S_ULP24, rm, &fl), S_ONE);
+        cr_expect_eq(fpu_add_d(D_MAX, D_MAX, rm, &fl), D_PINF);
+        cr_expect_eq(fpu_cvt_w_s(0x40200000, rm, &fl), 2);
+        cr_expect_eq(fl, NX | OF, "rm=%u flags %#x", rm, fl);
+    }
+}
