@@ -583,3 +583,30 @@ Test(csr, counter_inhibit_stops_the_counters_it_keeps, .disabled = true)
     if (inhibit & 1)
         cr_expect_eq(h->x[A4], h->x[A2], "mcycle counted while inhibited");
 }
+
+/* WFI wakes on a pending interrupt enabled in mie even when mstatus.MIE is 0; the interrupt is
+ * not taken, execution just continues after the wfi (§3.3.3). */
+Test(irq, wfi_resumes_with_interrupts_globally_disabled)
+{
+    cr_assert(csr_write(h, CSR_MIE, MIP_SSIP));
+    cr_assert(csr_write(h, CSR_MIP, MIP_SSIP));
+    h->csr.mstatus &= ~MSTATUS_MIE;
+    PROGRAM(CODE, 0x10500073 /* wfi */, LI(A0, 1), EBREAK);
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(h->csr.mcause, CAUSE_BREAKPOINT);
+    cr_expect_eq(h->csr.mepc, CODE + 8);
+    cr_expect_eq(h->x[A0], 1);
+}
+
+/* An instruction that raises an exception does not retire: minstret read by the trap handler
+ * counts the instructions before the ecall only. */
+Test(trap, trapping_instruction_does_not_retire)
+{
+    uint64_t handler = CODE + 0x800;
+    PROGRAM(handler, CSRRS(A5, CSR_MINSTRET, X0), JAL(X0, (int32_t)(HALT - (handler + 4))));
+    cr_assert(csr_write(h, CSR_MTVEC, handler));
+    PROGRAM(CODE, CSRRW(X0, CSR_MINSTRET, X0), NOP, NOP, ECALL);
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(h->csr.mcause, CAUSE_ECALL_M);
+    cr_expect_eq(h->x[A5], 2, "minstret in the handler: %llu", (unsigned long long)h->x[A5]);
+}

@@ -127,6 +127,10 @@ Test(mmu, misaligned_superpages_fault)
     map(root, 3, 0x80000000, 0x80200000, 2, RWX_AD);
     expect_page_fault_all(0x40200000, PRIV_S);
     expect_page_fault_all(0x80000000, PRIV_S);
+
+    paging(SATP_MODE_SV48, 1);
+    map(root, 4, 0x0000008000000000ULL, 0x0000008040000000ULL, 3, RWX_AD); /* 512 GiB page */
+    expect_page_fault_all(0x0000008000000000ULL, PRIV_S);
 }
 
 /* W without R is reserved (§4.3.1), with or without X. */
