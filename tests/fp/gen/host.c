@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #define BOX_ONES 0xffffffff00000000ull
+#define SIGN_D   0x8000000000000000ull
 
 void backend_putc(char ch)
 {
@@ -100,6 +101,14 @@ unsigned long long backend_run(enum fp_op op, unsigned rm, unsigned long long a,
         fl = FPU_OF;
         r = fpu_div_d(a, b, rm, &fl);
         break;
+    case OP_FSGNJ_D: r = (a & ~SIGN_D) | (b & SIGN_D); break;
+    case OP_FSGNJN_D: r = (a & ~SIGN_D) | (~b & SIGN_D); break;
+    case OP_FSGNJX_D: r = a ^ (b & SIGN_D); break;
+    case OP_BOX_FSGNJX_S: r = box(unbox(a) ^ (unbox(b) & 0x80000000u)); break;
+    case OP_BOX_FMIN_S: r = box(fpu_min_s(unbox(a), unbox(b), &fl)); break;
+    case OP_BOX_FSW: r = as; break; /* stores the low 32 bits, boxed or not */
+    case OP_BOX_FLW: r = box(as); break;
+    case OP_FS_DIRTY: r = 3; break; /* Dirty */
     default: break;
     }
     *fflags = fl;

@@ -7,7 +7,9 @@
  * integer register, R = a raw 64-bit f-register pattern loaded by fmv.d.x, used to check the
  * NaN-boxing rule on single-precision instructions.
  * The last ops check the core's side: a static rounding mode in the instruction wins over frm
- * (which is set to each mode in turn), and fflags accrue (preset to OF before the instruction). */
+ * (which is set to each mode in turn), fflags accrue (preset to OF before the instruction), sign
+ * injection, loads/stores of singles (flw boxes, fsw stores the low half whatever the box), and
+ * an FP register write makes mstatus.FS Dirty (printed as the FS field, 3). */
 #ifndef FP_GEN_OPS_H
 #define FP_GEN_OPS_H
 
@@ -72,7 +74,15 @@
     X(FADD_D_RTZ, "fadd.d,rtz", 2, 'D', 1)                                                         \
     X(FMUL_S_RUP, "fmul.s,rup", 2, 'S', 1)                                                         \
     X(FMADD_D_RDN, "fmadd.d,rdn", 3, 'D', 1)                                                       \
-    X(FDIV_D_ACCRUE, "accrue:fdiv.d", 2, 'D', 0)
+    X(FDIV_D_ACCRUE, "accrue:fdiv.d", 2, 'D', 0)                                                   \
+    X(FSGNJ_D, "fsgnj.d", 2, 'D', 0)                                                               \
+    X(FSGNJN_D, "fsgnjn.d", 2, 'D', 0)                                                             \
+    X(FSGNJX_D, "fsgnjx.d", 2, 'D', 0)                                                             \
+    X(BOX_FSGNJX_S, "raw:fsgnjx.s", 2, 'R', 0)                                                     \
+    X(BOX_FMIN_S, "raw:fmin.s", 2, 'R', 0)                                                         \
+    X(BOX_FSW, "raw:fsw", 1, 'R', 0)                                                               \
+    X(BOX_FLW, "flw+fmv.x.d", 1, 'I', 0)                                                           \
+    X(FS_DIRTY, "mstatus.FS-after-fadd.s", 1, 'I', 0)
 
 enum fp_op {
 #define FP_OP_ENUM(id, name, nargs, kind, rounds) OP_##id,

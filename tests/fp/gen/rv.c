@@ -111,6 +111,40 @@ unsigned long long backend_run(enum fp_op op, unsigned rm, unsigned long long a,
     case OP_FMUL_S_RUP: RUN(LD_S, "fmul.s ft3, ft0, ft1, rup", TO_X); break;
     case OP_FMADD_D_RDN: RUN(LD_D, "fmadd.d ft3, ft0, ft1, ft2, rdn", TO_X); break;
     case OP_FDIV_D_ACCRUE: RUN_ACCRUE(LD_D, "fdiv.d ft3, ft0, ft1", TO_X); break;
+    case OP_FSGNJ_D: F3(LD_D, "fsgnj.d"); break;
+    case OP_FSGNJN_D: F3(LD_D, "fsgnjn.d"); break;
+    case OP_FSGNJX_D: F3(LD_D, "fsgnjx.d"); break;
+    case OP_BOX_FSGNJX_S: F3(LD_D, "fsgnjx.s"); break;
+    case OP_BOX_FMIN_S: F3(LD_D, "fmin.s"); break;
+    case OP_BOX_FSW: {
+        unsigned word = 0;
+        __asm__ volatile("fmv.d.x ft0, %[a]\n\tfsw ft0, %[m]"
+                         : [m] "=m"(word)
+                         : [a] "r"(a)
+                         : "ft0");
+        r = word;
+        break;
+    }
+    case OP_BOX_FLW: {
+        unsigned word = (unsigned)a;
+        __asm__ volatile("flw ft0, %[m]\n\tfmv.x.d %[r], ft0"
+                         : [r] "=r"(r)
+                         : [m] "m"(word)
+                         : "ft0");
+        break;
+    }
+    case OP_FS_DIRTY: {
+        /* FS = Initial, then one FP register write, then read FS back. */
+        __asm__ volatile("li t0, 0x6000\n\tcsrc mstatus, t0\n\t"
+                         "li t0, 0x2000\n\tcsrs mstatus, t0\n\t"
+                         "fmv.w.x ft0, %[a]\n\t"
+                         "csrr %[r], mstatus"
+                         : [r] "=r"(r)
+                         : [a] "r"(a)
+                         : "t0", "ft0");
+        r = (r >> 13) & 3;
+        break;
+    }
     default: break;
     }
     *fflags = (unsigned)fl;
