@@ -110,6 +110,9 @@ static const u64 grid_r[] = {
     0xffffffff7f800001, 0x7ff0000000000001, 0x3ff0000000000000, 0xffffffff7fc00000,
 };
 
+/* Rounding-mode fields: the five modes, the reserved 5 and 6, and DYN (7). */
+static const u64 grid_m[] = {0, 1, 2, 3, 4, 5, 6, 7};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static unsigned long line_count;
@@ -182,6 +185,10 @@ static void run_grid(enum fp_op op)
     case 'I':
         g = grid_i;
         n = COUNT(grid_i);
+        break;
+    case 'M':
+        g = grid_m;
+        n = COUNT(grid_m);
         break;
     default:
         g = grid_r;
@@ -257,7 +264,7 @@ static u64 random_operand(char kind)
 static void run_random(enum fp_op op)
 {
     const struct op_info *info = &ops[op];
-    if (info->kind == 'R')
+    if (info->kind == 'R' || info->kind == 'M')
         return;
     for (int n = 0; n < RANDOM_RUNS; n++) {
         u64 in[3];

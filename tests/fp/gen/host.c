@@ -109,6 +109,16 @@ unsigned long long backend_run(enum fp_op op, unsigned rm, unsigned long long a,
     case OP_BOX_FSW: r = as; break; /* stores the low 32 bits, boxed or not */
     case OP_BOX_FLW: r = box(as); break;
     case OP_FS_DIRTY: r = 3; break; /* Dirty */
+    case OP_RM_DYN:
+    case OP_RM_STATIC:
+        /* Static 7 means DYN, with frm = 0 here. Reserved modes: illegal instruction (cause 2),
+         * fflags untouched. */
+        if (a == 5 || a == 6 || (op == OP_RM_DYN && a == 7))
+            r = (1ull << 63) | 2;
+        else
+            r = fpu_add_d(0x3ff0000000000000ull, 0x3ca0000000000000ull,
+                          a == 7 ? FPU_RNE : (unsigned)a, &fl);
+        break;
     default: break;
     }
     *fflags = fl;

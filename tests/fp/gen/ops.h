@@ -9,7 +9,10 @@
  * The last ops check the core's side: a static rounding mode in the instruction wins over frm
  * (which is set to each mode in turn), fflags accrue (preset to OF before the instruction), sign
  * injection, loads/stores of singles (flw boxes, fsw stores the low half whatever the box), and
- * an FP register write makes mstatus.FS Dirty (printed as the FS field, 3). */
+ * an FP register write makes mstatus.FS Dirty (printed as the FS field, 3). Kind M operands are
+ * rounding-mode fields 0..7 for 1 + 2^-53 (a tie): with frm = a and DYN, and as the static rm of
+ * the instruction; the reserved ones (5, 6, and 7 in frm) must raise illegal-instruction, printed
+ * as result (1 << 63) | mcause. */
 #ifndef FP_GEN_OPS_H
 #define FP_GEN_OPS_H
 
@@ -82,7 +85,9 @@
     X(BOX_FMIN_S, "raw:fmin.s", 2, 'R', 0)                                                         \
     X(BOX_FSW, "raw:fsw", 1, 'R', 0)                                                               \
     X(BOX_FLW, "flw+fmv.x.d", 1, 'I', 0)                                                           \
-    X(FS_DIRTY, "mstatus.FS-after-fadd.s", 1, 'I', 0)
+    X(FS_DIRTY, "mstatus.FS-after-fadd.s", 1, 'I', 0)                                              \
+    X(RM_DYN, "frm=a:fadd.d,dyn", 1, 'M', 0)                                                       \
+    X(RM_STATIC, "fadd.d,rm=a", 1, 'M', 0)
 
 enum fp_op {
 #define FP_OP_ENUM(id, name, nargs, kind, rounds) OP_##id,

@@ -38,6 +38,49 @@ void backend_putc(char ch)
                      : [a] "r"(a), [b] "r"(b), [rm] "r"(rm)                                        \
                      : "ft0", "ft1", "ft3", "memory")
 
+/* For instructions that may raise illegal-instruction: skip_trap (crt.S) records mcause in
+ * trap_cause and resumes after the instruction, clobbering only t0/t1. */
+volatile unsigned long long trap_cause;
+
+#define RUN_TRAPPING(insn)                                                                         \
+    __asm__ volatile("la t0, skip_trap\n\t"                                                        \
+                     "csrrw %[old], mtvec, t0\n\t"                                                 \
+                     "fmv.d.x ft0, %[a]\n\t"                                                       \
+                     "fmv.d.x ft1, %[b]\n\t"                                                       \
+                     "csrw frm, %[rm]\n\t"                                                         \
+                     "csrw fflags, zero\n\t" insn "\n\t"                                           \
+                     "fmv.x.d %[r], ft3\n\t"                                                       \
+                     "csrr %[fl], fflags\n\t"                                                      \
+                     "csrw mtvec, %[old]"                                                          \
+                     : [r] "=&r"(r), [fl] "=&r"(fl), [old] "=&r"(old)                              \
+                     : [a] "r"(one), [b] "r"(tie), [rm] "r"(frm)                                   \
+                     : "t0", "t1", "ft0", "ft1", "ft3", "memory")
+
+/* 1 + 2^-53: exactly halfway between 1 and its successor, so every mode gives a visible answer. */
+static unsigned long long run_rm(int dyn, unsigned long long mode, unsigned *fflags)
+{
+    unsigned long long r = 0, fl = 0, old;
+    unsigned long long one = 0x3ff0000000000000ull, tie = 0x3ca0000000000000ull;
+    unsigned long long frm = dyn ? mode : 0;
+    trap_cause = 0;
+    if (dyn) {
+        RUN_TRAPPING("fadd.d ft3, ft0, ft1, dyn");
+    } else {
+        switch (mode) { /* fadd.d = OP-FP (0x53), funct7 1, funct3 = rm */
+        case 0: RUN_TRAPPING(".insn r 0x53, 0, 1, ft3, ft0, ft1"); break;
+        case 1: RUN_TRAPPING(".insn r 0x53, 1, 1, ft3, ft0, ft1"); break;
+        case 2: RUN_TRAPPING(".insn r 0x53, 2, 1, ft3, ft0, ft1"); break;
+        case 3: RUN_TRAPPING(".insn r 0x53, 3, 1, ft3, ft0, ft1"); break;
+        case 4: RUN_TRAPPING(".insn r 0x53, 4, 1, ft3, ft0, ft1"); break;
+        case 5: RUN_TRAPPING(".insn r 0x53, 5, 1, ft3, ft0, ft1"); break;
+        case 6: RUN_TRAPPING(".insn r 0x53, 6, 1, ft3, ft0, ft1"); break;
+        default: RUN_TRAPPING(".insn r 0x53, 7, 1, ft3, ft0, ft1"); break;
+        }
+    }
+    *fflags = (unsigned)fl;
+    return trap_cause ? (1ull << 63) | trap_cause : r;
+}
+
 #define F3(ld, m)  RUN(ld, m " ft3, ft0, ft1", TO_X)
 #define F2(ld, m)  RUN(ld, m " ft3, ft0", TO_X)
 #define F4(ld, m)  RUN(ld, m " ft3, ft0, ft1, ft2", TO_X)
@@ -133,6 +176,8 @@ unsigned long long backend_run(enum fp_op op, unsigned rm, unsigned long long a,
                          : "ft0");
         break;
     }
+    case OP_RM_DYN: return run_rm(1, a, fflags);
+    case OP_RM_STATIC: return run_rm(0, a, fflags);
     case OP_FS_DIRTY: {
         /* FS = Initial, then one FP register write, then read FS back. */
         __asm__ volatile("li t0, 0x6000\n\tcsrc mstatus, t0\n\t"
