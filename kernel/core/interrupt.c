@@ -2,6 +2,8 @@
  * The source stays masked from delivery until the acknowledgement, so a level-triggered device
  * does not storm. */
 #include <kernel/ipc.h>
+#include <kernel/console.h>
+#include <kernel/riscv.h>
 #include <xpc/memmap.h>
 
 #define PLIC_PRIORITY(irq)  (4 * (irq))
@@ -50,8 +52,44 @@ void plic_complete(uint32_t irq)
         *reg(PLIC_CLAIM(ctx)) = irq;
 }
 
+/* The console's receive interrupt belongs to the kernel: the handler empties the UART into a
+ * kernel buffer (which lowers the UART's line) and wakes the readers. */
+static uint32_t console_irq;
+static struct list console_waiters = {&console_waiters, &console_waiters};
+
+void console_irq_init(uint32_t irq)
+{
+    if (!plic || irq == 0 || irq >= MEMMAP_PLIC_NUM_SOURCES)
+        return;
+    console_irq = irq;
+    uart_enable_rx_interrupt();
+    plic_enable(irq, true);
+}
+
+void console_wait(struct thread *t)
+{
+    extern uint64_t timebase_hz;
+    sched_block(t, BLOCK_CONSOLE, NULL);
+    list_add_tail(&console_waiters, &t->run_link);
+    /* Without a working interrupt path, poll every 100 ms. */
+    sched_sleep_until(t, read_time() + (console_irq ? timebase_hz / 10 : timebase_hz / 1000));
+}
+
+uint64_t stat_external_irqs;
+
 void interrupt_fire(uint32_t irq)
 {
+    stat_external_irqs++;
+    if (irq == console_irq && irq) {
+        uart_rx_drain();
+        plic_complete(irq);
+        while (!list_empty(&console_waiters)) {
+            struct thread *t = list_first(&console_waiters, struct thread, run_link);
+            list_del(&t->run_link);
+            sched_wake(t, 0);
+        }
+        return;
+    }
     struct interrupt *in = irq < MEMMAP_PLIC_NUM_SOURCES ? bound[irq] : NULL;
     if (!in) {
         plic_enable(irq, false);
@@ -81,7 +119,7 @@ int64_t sys_interrupt_create(uint64_t irq)
 {
     if (irq == 0 || irq >= MEMMAP_PLIC_NUM_SOURCES)
         return ERR_INVALID_ARGS;
-    if (bound[irq])
+    if (bound[irq] || irq == console_irq)
         return ERR_ALREADY_BOUND;
     struct interrupt *in = kmalloc(sizeof(*in));
     if (!in)

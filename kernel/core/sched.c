@@ -96,9 +96,11 @@ static void wake_sleepers(void)
         struct thread *t = container_of(l, struct thread, sleep_link);
         l = l->next;
         if (t->wake_time <= now) {
+            /* A deadline passed: a sleep ends, a wait with a timeout gives up its queue. */
             sched_cancel_sleep(t);
-            if (t->block == BLOCK_SLEEP)
-                sched_wake(t, 0);
+            if (t->state == TS_BLOCKED && t->block != BLOCK_SLEEP)
+                list_del(&t->run_link);
+            sched_wake(t, 0);
         } else {
             timer_arm_before(t->wake_time);
         }
@@ -131,6 +133,8 @@ static void idle(void)
         __asm__ volatile("wfi");
         uint64_t sip = csr_read(sip);
         if (sip & (1ULL << IRQ_S_TIMER)) {
+            extern uint64_t stat_timer_irqs;
+            stat_timer_irqs++;
             timer_arm();
             wake_sleepers();
         }

@@ -41,11 +41,9 @@ static int64_t sys_debug_read(struct trap_frame *f)
         n++;
     }
     if (n == 0 && len > 0 && (flags & 1)) {
-        /* Poll again in a millisecond: the console has no interrupt path of its own. */
-        f->sepc -= 4;
+        f->sepc -= 4; /* run the read again when input arrives */
         current->restart = true;
-        sched_block(current, BLOCK_SLEEP, NULL);
-        sched_sleep_until(current, read_time() + timebase_hz / 1000);
+        console_wait(current);
         schedule();
     }
     return (int64_t)n;
@@ -239,6 +237,8 @@ static int64_t sys_kstats(uint64_t out)
     s.fastpath_calls = stat_fastpath;
     s.slowpath_calls = stat_slowpath;
     s.asid_mode = vm_asid_mode();
+    s.external_interrupts = stat_external_irqs;
+    s.timer_interrupts = stat_timer_irqs;
     return copy_to_user(out, &s, sizeof(s));
 }
 

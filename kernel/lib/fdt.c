@@ -47,6 +47,7 @@ struct node {
     uint32_t compat_len;
     bool is_memory;
     uint32_t reg_shift;
+    uint32_t irq;
 };
 
 static void finish_node(struct node *n, const struct node *parent, struct boot_info *info)
@@ -64,6 +65,7 @@ static void finish_node(struct node *n, const struct node *parent, struct boot_i
     } else if (n->compat && strlist_has(n->compat, n->compat_len, "ns16550a") && !info->uart_base) {
         info->uart_base = base;
         info->uart_reg_shift = n->reg_shift;
+        info->uart_irq = n->irq;
     } else if (n->compat && !info->plic_base &&
                (strlist_has(n->compat, n->compat_len, "riscv,plic0") ||
                 strlist_has(n->compat, n->compat_len, "sifive,plic-1.0.0"))) {
@@ -140,6 +142,8 @@ int fdt_parse(const void *fdt, struct boot_info *info)
                 nd->compat_len = len;
             } else if (IS("device_type") && len >= 7 && memcmp(s, "memory", 7) == 0)
                 nd->is_memory = true;
+            else if (IS("interrupts") && len == 4)
+                nd->irq = be32(s);
             else if (IS("reg-shift") && len == 4 && nd->reg_shift != 0xffffffff)
                 nd->reg_shift = be32(s) & 7;
             else if (IS("timebase-frequency") && depth == 1 && in_cpus_depth1 &&

@@ -52,11 +52,31 @@ void console_putc(char c)
     wr(UART_THR, (uint8_t)c);
 }
 
+/* "Received data available" raises the UART's line; reading the byte lowers it. */
+void uart_enable_rx_interrupt(void)
+{
+    if (uart)
+        wr(UART_IER, 0x01);
+}
+
+/* Bytes taken from the UART in the interrupt handler, waiting for a reader. */
+static uint8_t rx_ring[256];
+static uint32_t rx_head, rx_tail;
+
+void uart_rx_drain(void)
+{
+    while (uart && (rd(UART_LSR) & LSR_DR)) {
+        uint8_t c = rd(UART_RBR);
+        if (rx_head - rx_tail < sizeof(rx_ring))
+            rx_ring[rx_head++ % sizeof(rx_ring)] = c;
+    }
+}
+
 int console_getc(void)
 {
-    if (!uart)
-        return -1;
-    if (rd(UART_LSR) & LSR_DR)
+    if (rx_tail != rx_head)
+        return rx_ring[rx_tail++ % sizeof(rx_ring)];
+    if (uart && (rd(UART_LSR) & LSR_DR))
         return rd(UART_RBR);
     return -1;
 }

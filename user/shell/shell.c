@@ -57,6 +57,9 @@ int main(void)
                    (unsigned long)s.frames_used, (unsigned long)s.frames_total,
                    (unsigned long)s.heap_bytes, (unsigned long)s.handles,
                    (unsigned long)s.objects[OBJ_PROCESS], (unsigned long)s.objects[OBJ_THREAD]);
+            printf("interrupts: %lu timer, %lu external; IPC fastpath %lu, slow path %lu\n",
+                   (unsigned long)s.timer_interrupts, (unsigned long)s.external_interrupts,
+                   (unsigned long)s.fastpath_calls, (unsigned long)s.slowpath_calls);
         } else if (strcmp(cmd, "poweroff") == 0) {
             sys_poweroff(0);
         } else if (strcmp(cmd, "exit") == 0) {

@@ -26,9 +26,12 @@ void timer_arm_before(uint64_t time)
     }
 }
 
+uint64_t stat_timer_irqs;
+
 static void handle_interrupt(uint64_t cause)
 {
     if (cause == IRQ_S_TIMER) {
+        stat_timer_irqs++;
         timer_arm();
         sched_tick();
     } else if (cause == IRQ_S_EXTERNAL) {

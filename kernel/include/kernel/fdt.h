@@ -8,6 +8,7 @@ struct boot_info {
     uint64_t mem_base, mem_size;
     uint64_t uart_base;
     uint32_t uart_reg_shift;
+    uint32_t uart_irq; /* PLIC source, 0 if the tree does not say */
     uint64_t plic_base;
     uint64_t timebase_hz;
     uint64_t fdt_base, fdt_size;

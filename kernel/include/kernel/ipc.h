@@ -49,6 +49,8 @@ void vmo_destroy(struct kobj *o);
 struct vmo *vmo_create(uint64_t size);
 void interrupt_destroy(struct kobj *o);
 void interrupt_fire(uint32_t irq);
+void console_irq_init(uint32_t irq);
+void console_wait(struct thread *t); /* block t until input arrives (or a polling timeout) */
 
 /* System calls, each taking the caller's frame. */
 void sys_call(struct trap_frame *f);
@@ -72,6 +74,6 @@ void plic_enable(uint32_t irq, bool on);
 uint32_t plic_claim(void);
 void plic_complete(uint32_t irq);
 
-extern uint64_t stat_fastpath, stat_slowpath;
+extern uint64_t stat_fastpath, stat_slowpath, stat_external_irqs, stat_timer_irqs;
 
 #endif

@@ -73,6 +73,7 @@ enum block_reason {
     BLOCK_WAIT_OBJ, /* waiting for a process or thread to end */
     BLOCK_SLEEP,
     BLOCK_INTERRUPT,
+    BLOCK_CONSOLE, /* waiting for console input (with a polling timeout) */
 };
 
 struct process;

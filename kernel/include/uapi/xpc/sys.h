@@ -150,7 +150,9 @@ struct kstats {
     uint64_t selftest_failed;
     uint64_t fastpath_calls; /* IPC fastpath hits */
     uint64_t slowpath_calls;
-    uint64_t asid_mode; /* 1 = ASIDs, 0 = flush on every switch */
+    uint64_t asid_mode;           /* 1 = ASIDs, 0 = flush on every switch */
+    uint64_t external_interrupts; /* PLIC interrupts taken (console input included) */
+    uint64_t timer_interrupts;
 };
 
 /* User address-space layout (see docs/kernel.md). */
