@@ -35,6 +35,30 @@ void test_channel(void)
     CHECK_EQ(n, CHANNEL_MAX_QUEUED);
     for (int i = 0; i < n; i++)
         sys_channel_read(ch[1], large, sizeof(large), NULL, 0, &actual, 0);
+    /* Copies at every alignment, and a source that runs into an unmapped page. */
+    static uint8_t src[CHANNEL_MAX_BYTES + 16], dst[CHANNEL_MAX_BYTES + 16];
+    for (int i = 0; i < (int)sizeof(src); i++)
+        src[i] = (uint8_t)(i * 7 + 3);
+    int copies_ok = 1;
+    for (int off = 0; off < 9; off++) {
+        uint32_t len = CHANNEL_MAX_BYTES - off;
+        memset(dst, 0, sizeof(dst));
+        copies_ok &= sys_channel_write(ch[0], src + off, len, NULL, 0) == 0;
+        copies_ok &= sys_channel_read(ch[1], dst + (8 - off), len, NULL, 0, &actual, 0) == 0;
+        copies_ok &= actual == len && memcmp(dst + (8 - off), src + off, len) == 0;
+    }
+    CHECK(copies_ok);
+    int64_t edge = sys_vmo_create(4096);
+    CHECK_EQ(sys_vmo_map(edge, 0x31000000, MAP_READ | MAP_WRITE), 0x31000000);
+    CHECK_EQ(sys_channel_write(ch[0], (void *)(0x31000000 + 4000), 200, NULL, 0), ERR_FAULT);
+    CHECK_EQ(sys_channel_read(ch[1], dst, sizeof(dst), NULL, 0, &actual, 0), ERR_SHOULD_WAIT);
+    CHECK_EQ(sys_channel_write(ch[0], (void *)(0x31000000 + 4000), 96, NULL, 0), 0);
+    CHECK_EQ(sys_channel_read(ch[1], (void *)(0x31000000 + 4050), 96, NULL, 0, &actual, 0),
+             ERR_FAULT); /* the message stays queued */
+    CHECK_EQ(sys_channel_read(ch[1], dst, sizeof(dst), NULL, 0, &actual, 0), 0);
+    sys_vm_unmap(0x31000000);
+    sys_handle_close(edge);
+
     /* Handles travel; a channel cannot carry its own ends. */
     uint64_t hs[2];
     hs[0] = (uint64_t)sys_vmo_create(4096);

@@ -172,7 +172,19 @@ user_copy:
     li t1, 0x40000      /* SSTATUS_SUM */
     csrs sstatus, t1
 user_copy_start:
-    beqz a2, 2f
+    /* Doublewords while both pointers are 8-byte aligned and 8 or more bytes remain. */
+    or t2, a0, a1
+    andi t2, t2, 7
+    bnez t2, 3f
+4:  li t2, 8
+    bltu a2, t2, 3f
+    ld t0, 0(a1)
+    sd t0, 0(a0)
+    addi a0, a0, 8
+    addi a1, a1, 8
+    addi a2, a2, -8
+    j 4b
+3:  beqz a2, 2f
 1:  lbu t0, 0(a1)
     sb t0, 0(a0)
     addi a0, a0, 1
