@@ -35,6 +35,26 @@
 
 typedef unsigned __int128 u128;
 
+/* The fast paths need the host in the C default environment: round to nearest, no
+ * flush-to-zero or denormals-are-zero (which e.g. linking with -ffast-math's crtfastmath.o
+ * turns on, from a constructor that may run after any of ours). MXCSR is therefore read on every
+ * fast-path call: a store of a control register, not a serialising load like ldmxcsr, so it
+ * costs about a cycle; anything unusual sends the operation to the software path. */
+#if FPU_HOST_FAST
+#define MXCSR_RC_FTZ_DAZ 0xe040u
+
+static inline bool use_host(unsigned rm)
+{
+    return rm == FPU_RNE && (_mm_getcsr() & MXCSR_RC_FTZ_DAZ) == 0;
+}
+#else
+static inline bool use_host(unsigned rm)
+{
+    (void)rm;
+    return false;
+}
+#endif
+
 /* ---- Formats ------------------------------------------------------------------------------ */
 
 struct fmt {
@@ -543,7 +563,7 @@ static inline bool sum_inexact_s(float x, float y, float s)
 #include <immintrin.h>
 #define FPU_HOST_FMA 1
 
-static bool host_fma;
+static bool host_fma; /* set once, before main, and only read afterwards */
 
 __attribute__((constructor)) static void detect_host_fma(void)
 {
@@ -592,7 +612,7 @@ __attribute__((target("fma"))) static bool fast_fma_s(float x, float y, float z,
 
 uint32_t fpu_add_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE) {
+    if (use_host(rm)) {
         float x = s_of(a), y = s_of(b), s = x + y;
         uint32_t r = bits_s(s);
         if (safe_s(r)) {
@@ -606,7 +626,7 @@ uint32_t fpu_add_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 
 uint32_t fpu_sub_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE) {
+    if (use_host(rm)) {
         float x = s_of(a), y = -s_of(b), s = x + y;
         uint32_t r = bits_s(s);
         if (safe_s(r)) {
@@ -623,7 +643,7 @@ uint32_t fpu_sub_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
  * (53 >= 2*24 + 2, so double rounding is innocuous for / and sqrt). */
 uint32_t fpu_mul_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE) {
+    if (use_host(rm)) {
         double p = (double)s_of(a) * (double)s_of(b);
         float r = (float)p;
         if (safe_s(bits_s(r))) {
@@ -637,7 +657,7 @@ uint32_t fpu_mul_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 
 uint32_t fpu_div_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE) {
+    if (use_host(rm)) {
         double x = s_of(a), y = s_of(b);
         float q = (float)(x / y);
         if (safe_s(bits_s(q))) {
@@ -652,7 +672,7 @@ uint32_t fpu_div_s(uint32_t a, uint32_t b, unsigned rm, uint32_t *fflags)
 uint32_t fpu_sqrt_s(uint32_t a, unsigned rm, uint32_t *fflags)
 {
 #if FPU_HOST_FAST
-    if (rm == FPU_RNE && a - 1 < 0x7f7fffffu) { /* positive, nonzero, finite */
+    if (use_host(rm) && a - 1 < 0x7f7fffffu) { /* positive, nonzero, finite */
         double x = s_of(a);
         float r = (float)_mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(x)));
         if ((double)r * (double)r != x)
@@ -667,7 +687,7 @@ static inline uint32_t fma_s(uint32_t a, uint32_t b, uint32_t c, bool np, bool n
                              uint32_t *fflags)
 {
 #if FPU_HOST_FMA
-    if (rm == FPU_RNE && host_fma) {
+    if (host_fma && use_host(rm)) {
         uint32_t r;
         if (fast_fma_s(np ? -s_of(a) : s_of(a), s_of(b), nc ? -s_of(c) : s_of(c), &r, fflags))
             return r;
@@ -700,7 +720,7 @@ uint32_t fpu_nmadd_s(uint32_t a, uint32_t b, uint32_t c, unsigned rm, uint32_t *
 
 uint64_t fpu_add_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE) {
+    if (use_host(rm)) {
         double x = d_of(a), y = d_of(b), s = x + y;
         uint64_t r = bits_d(s);
         if (safe_d(r)) {
@@ -714,7 +734,7 @@ uint64_t fpu_add_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 
 uint64_t fpu_sub_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE) {
+    if (use_host(rm)) {
         double x = d_of(a), y = -d_of(b), s = x + y;
         uint64_t r = bits_d(s);
         if (safe_d(r)) {
@@ -728,7 +748,7 @@ uint64_t fpu_sub_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 
 uint64_t fpu_mul_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE && normal_d(a) && normal_d(b)) {
+    if (use_host(rm) && normal_d(a) && normal_d(b)) {
         uint64_t r = bits_d(d_of(a) * d_of(b));
         if (safe_d(r)) {
             /* Exact iff the 105/106-bit significand product fits in 53 bits. */
@@ -744,7 +764,7 @@ uint64_t fpu_mul_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 
 uint64_t fpu_div_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 {
-    if (FPU_HOST_FAST && rm == FPU_RNE && normal_d(a) && normal_d(b)) {
+    if (use_host(rm) && normal_d(a) && normal_d(b)) {
         uint64_t q = bits_d(d_of(a) / d_of(b));
         if (safe_d(q)) {
             if (!product_is_scaled(sig_d(q), sig_d(b), sig_d(a)))
@@ -758,7 +778,7 @@ uint64_t fpu_div_d(uint64_t a, uint64_t b, unsigned rm, uint32_t *fflags)
 uint64_t fpu_sqrt_d(uint64_t a, unsigned rm, uint32_t *fflags)
 {
 #if FPU_HOST_FAST
-    if (rm == FPU_RNE && !(a >> 63) && normal_d(a)) {
+    if (use_host(rm) && !(a >> 63) && normal_d(a)) {
         __m128d x = _mm_set_sd(d_of(a));
         uint64_t r = bits_d(_mm_cvtsd_f64(_mm_sqrt_sd(x, x)));
         if (!product_is_scaled(sig_d(r), sig_d(r), sig_d(a)))
@@ -773,7 +793,7 @@ static inline uint64_t fma_d(uint64_t a, uint64_t b, uint64_t c, bool np, bool n
                              uint32_t *fflags)
 {
 #if FPU_HOST_FMA
-    if (rm == FPU_RNE && host_fma) {
+    if (host_fma && use_host(rm)) {
         uint64_t r;
         if (fast_fma_d(np ? -d_of(a) : d_of(a), d_of(b), nc ? -d_of(c) : d_of(c), &r, fflags))
             return r;
