@@ -556,3 +556,30 @@ Test(fpu_rm, out_of_range_mode_rounds_like_rne)
         cr_expect_eq(fl, NX | OF, "rm=%u flags %#x", rm, fl);
     }
 }
+
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+
+/* The fast paths use host arithmetic; a host environment that is not the C default (directed
+ * rounding, flush-to-zero, denormals-are-zero) must not leak into RISC-V results. */
+Test(fpu_host, unusual_host_environment_is_not_used)
+{
+    const unsigned modes[] = {0x1f80 | 0x6000 /* RTZ */, 0x1f80 | 0x4000 /* RUP */,
+                              0x1f80 | 0x8040 /* FTZ + DAZ */};
+    unsigned saved = _mm_getcsr();
+    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        uint32_t fl = 0;
+        _mm_setcsr(modes[i]);
+        uint64_t tie = fpu_add_d(D_ONE, D_ULP53, RNE, &fl);
+        uint64_t sub = fpu_add_d(D_ONE, D_MINSUB, RNE, &fl);
+        uint64_t tiny = fpu_mul_d(D_MINN, D_HALF, RNE, &fl);
+        uint32_t prod = fpu_mul_s(S_ONE | 0x1, 0x3f800001, RNE, &fl);
+        _mm_setcsr(saved);
+        cr_expect_eq(tie, D_ONE, "MXCSR %#x: tie must round to even", modes[i]);
+        cr_expect_eq(sub, D_ONE, "MXCSR %#x", modes[i]);
+        cr_expect_eq(tiny, 0x0008000000000000ull, "MXCSR %#x: subnormal result kept", modes[i]);
+        cr_expect_eq(prod, 0x3f800002u, "MXCSR %#x", modes[i]);
+        cr_expect_eq(fl, NX, "MXCSR %#x: flags %#x", modes[i], fl);
+    }
+}
+#endif
