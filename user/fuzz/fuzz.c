@@ -169,12 +169,24 @@ static void one_call(uint64_t orig_brk)
         sys_vm_unmap((uint64_t)r);
 }
 
+/* splitmix64: call i draws from its own stream, a pure function of (seed, i), so however many
+ * numbers one call consumes (that can depend on the kernel's answers) the next call's number
+ * and arguments are the same in every run. */
+static uint64_t call_seed(uint64_t seed, uint64_t i)
+{
+    uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return (z ^ (z >> 31)) | 1;
+}
+
 static int child(unsigned long count, uint64_t seed)
 {
-    rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
     uint64_t orig_brk = (uint64_t)sys_brk(0);
-    for (unsigned long i = 0; i < count; i++)
+    for (unsigned long i = 0; i < count; i++) {
+        rng_state = call_seed(seed, i);
         one_call(orig_brk);
+    }
     printf("fuzz: %lu calls, results:", count);
     for (int i = 0; i < 32; i++)
         if (results[i])
