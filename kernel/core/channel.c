@@ -211,10 +211,7 @@ static int64_t msg_copy_out(struct channel_msg *m, uint64_t buf, uint64_t buflen
     if (m->num_handles && copy_to_user(hbuf, hv, m->num_handles * sizeof(uint64_t)) < 0)
         return ERR_FAULT;
     struct handle_table *ht = current->proc->handles;
-    uint32_t free_slots = 0;
-    for (uint32_t i = 0; i < HANDLE_TABLE_SIZE && free_slots < m->num_handles; i++)
-        free_slots += ht->slot[i].obj == NULL;
-    if (free_slots < m->num_handles)
+    if (!handle_table_has_room(ht, m->num_handles))
         return ERR_NO_RESOURCES;
     for (uint32_t i = 0; i < m->num_handles; i++) {
         struct handle *h = &m->handles[i];

@@ -77,6 +77,14 @@ int handle_close(struct handle_table *t, uint64_t h)
     return r;
 }
 
+bool handle_table_has_room(const struct handle_table *t, uint32_t n)
+{
+    uint32_t free_slots = 0;
+    for (uint32_t i = 0; i < HANDLE_TABLE_SIZE && free_slots < n; i++)
+        free_slots += t->slot[i].obj == NULL;
+    return free_slots >= n;
+}
+
 void handle_table_clear(struct handle_table *t)
 {
     for (uint32_t i = 0; i < HANDLE_TABLE_SIZE; i++) {

@@ -112,12 +112,9 @@ static int64_t sys_spawn(uint64_t uname, uint64_t namelen, uint64_t uargs, uint6
         if (r < 0)
             return r;
     }
-    /* Make room for the result first so that a full table cannot strand a new process. */
-    int64_t slot = handle_install(ht, e ? e->obj : (struct kobj *)current->proc, 0);
-    if (slot < 0)
-        return slot;
-    struct handle placeholder;
-    handle_take(ht, (uint64_t)slot, &placeholder);
+    /* Check for room first so that a full table cannot strand a new process. */
+    if (!handle_table_has_room(ht, 1))
+        return ERR_NO_RESOURCES;
     struct process *p;
     int64_t r = process_spawn(name, args, argslen, e, &p);
     if (r < 0)
@@ -188,12 +185,8 @@ static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint
         if (p->dead)
             return ERR_BAD_STATE;
     }
-    /* Make sure the handle fits before the thread exists. */
-    int64_t slot = handle_install(ht, &current->proc->obj, 0);
-    if (slot < 0)
-        return slot;
-    struct handle placeholder;
-    handle_take(ht, (uint64_t)slot, &placeholder);
+    if (!handle_table_has_room(ht, 1)) /* before the thread exists */
+        return ERR_NO_RESOURCES;
     struct thread *t = thread_create(p, entry, sp, arg, (uint32_t)prio);
     if (!t)
         return ERR_NO_MEMORY;

@@ -42,6 +42,7 @@ int handle_close(struct handle_table *t, uint64_t h);
 /* Removes the handle without dropping its reference (for transfer); *out gets its contents. */
 int handle_take(struct handle_table *t, uint64_t h, struct handle *out);
 void handle_table_clear(struct handle_table *t);
+bool handle_table_has_room(const struct handle_table *t, uint32_t n);
 
 /* The saved user context. Keep the layout in step with arch/riscv/entry.S; later fields (XPC
  * CSRs) go after the ones the assembly touches. */
