@@ -66,11 +66,15 @@ for emu in ${soft:+soft} $emus; do
             for (i = 1; i <= last; i++) {
                 if (i in want && i in got && want[i] == got[i]) { p++; continue }
                 f++
+                split((i in want) ? want[i] : got[i], w, " ")
+                by_op[w[1]]++
                 if (shown++ < 20)
                     printf("fp: %s: line %d\n    host: %s\n    %s: %s\n", emu, i,
                            (i in want) ? want[i] : "(missing)", emu,
                            (i in got) ? got[i] : "(missing)") > "/dev/stderr"
             }
+            for (op in by_op)
+                printf("fp: %s: %d mismatches in %s\n", emu, by_op[op], op) > "/dev/stderr"
             print p, f
         }' "$out/host.out" "$out/$emu.out")
     set -- $counts
