@@ -115,8 +115,11 @@ void interrupt_destroy(struct kobj *o)
     kfree(in, sizeof(*in));
 }
 
-int64_t sys_interrupt_create(uint64_t irq)
+int64_t sys_interrupt_create(uint64_t resource, uint64_t irq)
 {
+    int64_t r = check_root_resource(resource);
+    if (r < 0)
+        return r;
     if (irq == 0 || irq >= MEMMAP_PLIC_NUM_SOURCES)
         return ERR_INVALID_ARGS;
     if (bound[irq] || irq == console_irq)

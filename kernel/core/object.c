@@ -29,6 +29,7 @@ static void destroy(struct kobj *o)
     case OBJ_ENDPOINT: endpoint_destroy(o); break;
     case OBJ_CHANNEL: channel_destroy(o); break;
     case OBJ_INTERRUPT: interrupt_destroy(o); break;
+    case OBJ_RESOURCE: panic("the root resource lost its kernel reference");
     default: panic("kobj_unref: bad type %u", o->type);
     }
 }
@@ -58,6 +59,22 @@ void kobj_unref(struct kobj *o)
         destroy(d);
     }
     draining = false;
+}
+
+/* The root resource, in the spirit of Zircon's: init receives the only handle at boot and hands
+ * duplicates to whom it trusts. The kernel keeps a reference, so it is never destroyed. */
+static struct kobj root_resource;
+
+struct kobj *root_resource_init(void)
+{
+    kobj_init(&root_resource, OBJ_RESOURCE);
+    return &root_resource;
+}
+
+int check_root_resource(uint64_t h)
+{
+    struct handle *e = NULL;
+    return handle_get(current->proc->handles, h, OBJ_RESOURCE, RIGHT_MANAGE, &e);
 }
 
 uint64_t kobj_live(uint32_t type)

@@ -307,12 +307,16 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_CHANNEL_WRITE: r = sys_channel_write(a[0], a[1], a[2], a[3], a[4]); break;
     case SYS_CHANNEL_READ: r = sys_channel_read(f); break;
     case SYS_CHANNEL_CALL: r = sys_channel_call(f); break;
-    case SYS_INTERRUPT_CREATE: r = sys_interrupt_create(a[0]); break;
+    case SYS_INTERRUPT_CREATE: r = sys_interrupt_create(a[0], a[1]); break;
     case SYS_INTERRUPT_WAIT: r = sys_interrupt_wait(f); break;
     case SYS_INTERRUPT_ACK: r = sys_interrupt_ack(a[0]); break;
     case SYS_KSTATS: r = sys_kstats(a[0]); break;
     case SYS_IPC_BUFFER: r = (int64_t)current->ipcbuf_va; break;
-    case SYS_POWEROFF: sbi_shutdown(a[0] != 0);
+    case SYS_POWEROFF:
+        r = check_root_resource(a[0]);
+        if (r == 0)
+            sbi_shutdown(a[1] != 0);
+        break;
     case SYS_THREAD_SET_PRIORITY: r = sys_set_priority(a[0], a[1]); break;
     case SYS_ENDPOINT_MINT: r = sys_endpoint_mint(a[0], a[1]); break;
     case SYS_BOOTIMAGE_LIST: r = sys_bootimage_list(a[0], a[1]); break;

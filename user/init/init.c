@@ -6,6 +6,7 @@
 #include <xpc/usys.h>
 
 static uint64_t total_passed, total_failed;
+static uint64_t root; /* the root resource, init's bootstrap handle */
 
 /* A test that hangs is killed after this long and counted as a failure, so the run always ends
  * with a result line (the emulator's own timeout is only the last resort). */
@@ -33,12 +34,18 @@ static void watchdog_thread(struct watchdog *w)
 static uint8_t watchdog_stack[4096] __attribute__((aligned(16)));
 
 /* Runs a test program; it reports {passed, failed} through a channel before exiting. */
-static void run_test(const char *name, const char *args)
+/* A test program's bootstrap handle is its end of a channel; with give_root a duplicate of the
+ * root resource waits in that channel as the first message. */
+static void run_test(const char *name, const char *args, int give_root)
 {
     uint64_t ch[2];
     if (sys_channel_create(ch) < 0) {
         total_failed++;
         return;
+    }
+    if (give_root) {
+        uint64_t dup = (uint64_t)sys_handle_duplicate(root, RIGHT_SAME_RIGHTS);
+        sys_channel_write(ch[0], "root", 4, &dup, 1);
     }
     /* The watchdog exists before the test starts, so the test's own before/after object counts
      * see the same set of threads. */
@@ -114,31 +121,32 @@ static int has_word(int argc, char **argv, const char *w)
 
 int main(int argc, char **argv)
 {
+    root = xpc_bootstrap_handle;
     printf("init: started\n");
     if (has_word(argc, argv, "test")) {
         struct kstats before, after;
         sys_kstats(&before);
-        run_test("utest", "");
-        run_test("fuzz", "100000 1");
+        run_test("utest", "", 1);
+        run_test("fuzz", "100000 1", 0);
         sys_kstats(&after);
         leak_check(&before, &after);
         total_passed += after.selftest_passed;
         total_failed += after.selftest_failed;
         printf("%lu passed, %lu failed\n", (unsigned long)total_passed,
                (unsigned long)total_failed);
-        sys_poweroff(total_failed != 0);
+        sys_poweroff(root, total_failed != 0);
     }
     if (has_word(argc, argv, "bench")) {
         int64_t p = xpc_spawn("bench", "", 0);
         if (p >= 0)
             sys_object_wait(p);
-        sys_poweroff(p < 0);
+        sys_poweroff(root, p < 0);
     }
     for (;;) {
-        int64_t p = xpc_spawn("shell", "", 0);
+        int64_t p = xpc_spawn("shell", "", sys_handle_duplicate(root, RIGHT_SAME_RIGHTS));
         if (p < 0) {
             printf("init: cannot start the shell: %s\n", xpc_strerror(p));
-            sys_poweroff(1);
+            sys_poweroff(root, 1);
         }
         sys_object_wait(p);
         sys_handle_close(p);

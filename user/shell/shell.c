@@ -61,7 +61,8 @@ int main(void)
                    (unsigned long)s.timer_interrupts, (unsigned long)s.external_interrupts,
                    (unsigned long)s.fastpath_calls, (unsigned long)s.slowpath_calls);
         } else if (strcmp(cmd, "poweroff") == 0) {
-            sys_poweroff(0);
+            if (sys_poweroff(xpc_bootstrap_handle, 0) < 0)
+                printf("poweroff: this shell holds no root resource\n");
         } else if (strcmp(cmd, "exit") == 0) {
             return 0;
         } else {

@@ -7,6 +7,7 @@
 #include <xpc/usys.h>
 
 extern unsigned long tests_passed, tests_failed;
+extern uint64_t root_resource;
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

@@ -3,6 +3,7 @@
 #include "harness.h"
 
 unsigned long tests_passed, tests_failed;
+uint64_t root_resource;
 
 static void run(const char *name, void (*fn)(void))
 {
@@ -13,6 +14,10 @@ static void run(const char *name, void (*fn)(void))
 
 int main(void)
 {
+    /* init sends a root-resource handle as the first message on our bootstrap channel. */
+    char tag[8];
+    uint64_t actual;
+    sys_channel_read(xpc_bootstrap_handle, tag, sizeof(tag), &root_resource, 1, &actual, 0);
     struct kstats before, after;
     sys_kstats(&before);
     run("syscalls", test_syscalls);

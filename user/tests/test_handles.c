@@ -42,13 +42,21 @@ void test_handles(void)
     CHECK_EQ(s1.handles, s0.handles);
     CHECK_EQ(s1.heap_bytes, s0.heap_bytes);
     /* Interrupt objects: range, exclusive binding, release on close. */
-    CHECK_EQ(sys_interrupt_create(0), ERR_INVALID_ARGS);
-    CHECK_EQ(sys_interrupt_create(96), ERR_INVALID_ARGS);
-    int64_t irq = sys_interrupt_create(5);
+    CHECK_EQ(sys_handle_info(root_resource) & 0xff, OBJ_RESOURCE);
+    CHECK_EQ(sys_interrupt_create(0, 5), ERR_BAD_HANDLE);
+    int64_t weak = sys_handle_duplicate(root_resource, RIGHT_READ);
+    CHECK_EQ(sys_interrupt_create(weak, 5), ERR_ACCESS_DENIED);
+    CHECK_EQ(sys_poweroff(weak, 1), ERR_ACCESS_DENIED);
+    CHECK_EQ(sys_poweroff(0, 1), ERR_BAD_HANDLE);
+    sys_handle_close(weak);
+    CHECK_EQ(sys_interrupt_create(root_resource, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(sys_interrupt_create(root_resource, 96), ERR_INVALID_ARGS);
+    int64_t irq = sys_interrupt_create(root_resource, 5);
     CHECK(irq > 0);
-    CHECK_EQ(sys_interrupt_create(5), ERR_ALREADY_BOUND);
+    CHECK_EQ(sys_interrupt_create(irq, 5), ERR_WRONG_TYPE);
+    CHECK_EQ(sys_interrupt_create(root_resource, 5), ERR_ALREADY_BOUND);
     CHECK_EQ(sys_handle_close(irq), 0);
-    irq = sys_interrupt_create(5);
+    irq = sys_interrupt_create(root_resource, 5);
     CHECK(irq > 0);
     CHECK_EQ(SYSCALL(SYS_INTERRUPT_ACK, irq, 0, 0, 0, 0), 0);
     CHECK_EQ(SYSCALL(SYS_INTERRUPT_ACK, 77, 0, 0, 0, 0), ERR_BAD_HANDLE);

@@ -66,7 +66,7 @@ int64_t sys_channel_call(struct trap_frame *f);
 int64_t sys_vmo_create(uint64_t size);
 int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags, uint64_t proc);
 int64_t sys_vm_unmap(uint64_t va, uint64_t proc);
-int64_t sys_interrupt_create(uint64_t irq);
+int64_t sys_interrupt_create(uint64_t resource, uint64_t irq);
 int64_t sys_interrupt_wait(struct trap_frame *f);
 int64_t sys_interrupt_ack(uint64_t h);
 void plic_init(uint64_t base, uint64_t hart);

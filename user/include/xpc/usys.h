@@ -143,9 +143,9 @@ static inline int64_t sys_channel_call(uint64_t h, const struct channel_call_arg
 {
     return SYSCALL(SYS_CHANNEL_CALL, h, (uint64_t)a, 0, 0, 0);
 }
-static inline int64_t sys_interrupt_create(uint64_t irq)
+static inline int64_t sys_interrupt_create(uint64_t resource, uint64_t irq)
 {
-    return SYSCALL(SYS_INTERRUPT_CREATE, irq, 0, 0, 0, 0);
+    return SYSCALL(SYS_INTERRUPT_CREATE, resource, irq, 0, 0, 0);
 }
 static inline int64_t sys_kstats(struct kstats *s)
 {
@@ -155,9 +155,10 @@ static inline struct ipc_buffer *sys_ipc_buffer(void)
 {
     return (struct ipc_buffer *)SYSCALL(SYS_IPC_BUFFER, 0, 0, 0, 0, 0);
 }
-static inline void sys_poweroff(int failure)
+/* Returns only on error (no root resource). */
+static inline int64_t sys_poweroff(uint64_t resource, int failure)
 {
-    SYSCALL(SYS_POWEROFF, (uint64_t)failure, 0, 0, 0, 0);
+    return SYSCALL(SYS_POWEROFF, resource, (uint64_t)failure, 0, 0, 0);
 }
 static inline int64_t sys_bootimage_list(char *buf, size_t len)
 {

@@ -88,6 +88,7 @@ enum obj_type {
     OBJ_ENDPOINT,
     OBJ_CHANNEL,
     OBJ_INTERRUPT,
+    OBJ_RESOURCE, /* the root resource: the right to power off and to bind interrupts */
     OBJ_TYPE_COUNT
 };
 
