@@ -80,6 +80,11 @@ uint64_t frames_used(void)
     return used - nframes_reserved_base - heap_frames;
 }
 
+uint64_t frames_free(void)
+{
+    return nframes - used;
+}
+
 uint64_t frames_total(void)
 {
     return nframes - nframes_reserved_base;

@@ -223,6 +223,7 @@ static int64_t sys_kstats(uint64_t out)
         s.objects[i] = kobj_live(i);
     s.frames_used = frames_used();
     s.frames_total = frames_total();
+    s.frames_free = frames_free();
     s.heap_bytes = kheap_live_bytes();
     s.handles = handles_live;
     s.selftest_passed = selftest_passed;

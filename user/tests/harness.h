@@ -43,5 +43,6 @@ void test_endpoint(void);
 void test_channel(void);
 void test_process(void);
 void test_sched(void);
+void test_oom(void);
 
 #endif

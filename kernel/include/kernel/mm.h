@@ -14,6 +14,7 @@ uint64_t frame_alloc(void); /* physical address, 0 when out of memory */
 void frame_free(uint64_t pa);
 uint64_t frames_used(void);
 uint64_t frames_total(void);
+uint64_t frames_free(void);
 extern uint64_t heap_frames; /* frames held by the kernel heap (not counted as leaks) */
 
 /* The kernel maps all of DRAM at its physical address, so a physical address is a pointer. */

@@ -145,6 +145,7 @@ struct kstats {
     uint64_t objects[OBJ_TYPE_COUNT]; /* live kernel objects per type */
     uint64_t frames_used;             /* frames in use, excluding kernel-heap slabs */
     uint64_t frames_total;
+    uint64_t frames_free;             /* what frame_alloc can still give */
     uint64_t heap_bytes;      /* live kernel-heap allocations */
     uint64_t handles;         /* live handles in all tables */
     uint64_t selftest_passed; /* kernel self-test results at boot */
