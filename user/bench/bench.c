@@ -2,7 +2,8 @@
  * its receive returns) and one-way reply (server before reply_recv -> client after call
  * returns), in cycles read with rdcycle in U-mode, 0 and 10 message words, server in the same
  * address space (a thread) or another (a process), hot cache: WARMUP rounds are dropped, then
- * SAMPLES are kept. Also a channel round trip and the null system call.
+ * SAMPLES are kept. Also round trips against message size (endpoint: words in registers and the
+ * IPC buffer; channel: bytes copied through the kernel), and the null system call.
  *
  * Timestamps travel through a shared page so that the message itself keeps its length. */
 #include <stdio.h>
@@ -102,9 +103,39 @@ static void measure(uint64_t ep, struct shared *sh, uint32_t words, struct stats
     *reply = summarize(r, SAMPLES);
 }
 
+/* Round trip (call until the reply is back) with a message of 'words' each way. */
+static struct stats ep_round_trip(uint64_t ep, uint32_t words)
+{
+    static uint64_t rt[SAMPLES];
+    for (int i = 0; i < WARMUP + SAMPLES; i++) {
+        struct ipc_msg m = {MSGINFO(1, words, 0), {1, 2, 3, 4}, 0};
+        uint64_t t0 = rdcycle();
+        ipc_call(ep, &m);
+        uint64_t t1 = rdcycle();
+        if (i >= WARMUP)
+            rt[i - WARMUP] = t1 - t0;
+    }
+    return summarize(rt, SAMPLES);
+}
+
+static struct stats chan_round_trip(uint64_t ch, uint32_t bytes)
+{
+    static uint64_t rt[SAMPLES];
+    static uint8_t req[CHANNEL_MAX_BYTES], rep[CHANNEL_MAX_BYTES];
+    struct channel_call_args a = {req, NULL, bytes, 0, rep, NULL, sizeof(rep), 0};
+    for (int i = 0; i < WARMUP + SAMPLES; i++) {
+        uint64_t t0 = rdcycle();
+        sys_channel_call(ch, &a);
+        uint64_t t1 = rdcycle();
+        if (i >= WARMUP)
+            rt[i - WARMUP] = t1 - t0;
+    }
+    return summarize(rt, SAMPLES);
+}
+
 static void row(const char *what, struct stats s, const char *sel4)
 {
-    printf("  %-36s %10lu %10lu   %s\n", what, (unsigned long)s.mean, (unsigned long)s.stddev,
+    printf("  %-44s %10lu %10lu   %s\n", what, (unsigned long)s.mean, (unsigned long)s.stddev,
            sel4);
 }
 
@@ -155,7 +186,7 @@ int main(int argc, char **argv)
         "warm-up rounds\n",
         SAMPLES, WARMUP);
     printf("address-space switch: %s\n", ks.asid_mode ? "ASID-tagged" : "flush on every switch");
-    printf("  %-36s %10s %10s   %s\n", "operation", "mean", "stddev", "seL4 (HiFive U540)");
+    printf("  %-44s %10s %10s   %s\n", "operation", "mean", "stddev", "seL4 (HiFive U540)");
 
     /* Same address space: a server thread. */
     int64_t ep = sys_endpoint_create();
@@ -180,6 +211,10 @@ int main(int argc, char **argv)
     ipc_call((uint64_t)ep, &m);
     measure((uint64_t)ep, sh, 0, &call0, &reply0);
     measure((uint64_t)ep, sh, 10, &call10, &reply10);
+    static const uint32_t sweep_words[] = {0, 4, 16, 64, 256, IPC_MSG_WORDS};
+    struct stats sweep[6];
+    for (int i = 0; i < 6; i++)
+        sweep[i] = ep_round_trip((uint64_t)ep, sweep_words[i]);
     stop_server((uint64_t)ep);
     sys_object_wait(p);
     sys_handle_close(p);
@@ -187,6 +222,12 @@ int main(int argc, char **argv)
     row("reply_recv, 0 words, other AS", reply0, "654");
     row("call, 10 words, other AS", call10, "");
     row("reply_recv, 10 words, other AS", reply10, "");
+    char what[64];
+    for (int i = 0; i < 6; i++) {
+        snprintf(what, sizeof(what), "call+reply round trip, %u words (%u B)", sweep_words[i],
+                 sweep_words[i] * 8);
+        row(what, sweep[i], "");
+    }
 
     /* Zircon-style channel round trip (16-byte message) to the echo server process. */
     uint64_t ch[2];
@@ -202,10 +243,16 @@ int main(int argc, char **argv)
         if (i >= WARMUP)
             rt[i - WARMUP] = t1 - t0;
     }
+    row("channel_call round trip, 16 B", summarize(rt, SAMPLES), "");
+    static const uint32_t sweep_bytes[] = {256, 1024, CHANNEL_MAX_BYTES};
+    for (int i = 0; i < 3; i++) {
+        struct stats s = chan_round_trip(ch[0], sweep_bytes[i]);
+        snprintf(what, sizeof(what), "channel_call round trip, %u B", sweep_bytes[i]);
+        row(what, s, "");
+    }
     sys_handle_close(ch[0]);
     sys_object_wait(p);
     sys_handle_close(p);
-    row("channel_call round trip, 16 B", summarize(rt, SAMPLES), "");
 
     for (int i = 0; i < WARMUP + SAMPLES; i++) {
         uint64_t t0 = rdcycle();

@@ -55,7 +55,8 @@ static void serve_channel(uint64_t ch)
         if (r < 0)
             sys_exit(3);
         uint32_t n = (uint32_t)actual, nh = (uint32_t)(actual >> 32);
-        for (uint32_t i = 4; i < n; i++)
+        /* A visible change to a few bytes, not all: the benchmark times the kernel's copies. */
+        for (uint32_t i = 4; i < n && i < 16; i++)
             msg[i]++;
         if (sys_channel_write(ch, msg, n, handles, nh) < 0)
             sys_exit(4);
