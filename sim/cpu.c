@@ -79,6 +79,12 @@ void hart_run(struct hart *h, uint64_t max_cycles)
         struct insn room[2];
     } scratch;
     uint64_t stop = h->cycle + max_cycles;
+    if (stop < h->cycle)
+        stop = UINT64_MAX;
+    /* Linked blocks run on until the next event: make the end of the budget one. */
+    h->run_until = stop;
+    if (h->next_event > stop)
+        h->next_event = stop;
     struct block *(*run_block)(struct hart *, struct block *) =
         h->timing ? run_block_timed : run_block_fast;
     struct block_cache *c = h->blocks;

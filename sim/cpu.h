@@ -98,6 +98,7 @@ struct hart {
     bool irq_check;
     /* The next cycle at which the machine must look at timers and I/O. */
     uint64_t next_event;
+    uint64_t run_until; /* hart_run's budget ends here: next_event never goes past it */
 
     bool wfi; /* stopped in WFI until an interrupt is pending */
     uint64_t last_fetch_pa; /* where an uncached (page-straddling) block was fetched */
@@ -116,7 +117,7 @@ struct hart {
 /* ---- sim/cpu.c ---- */
 void hart_init(struct hart *h, struct machine *m, unsigned hartid);
 void hart_reset(struct hart *h, uint64_t pc);
-/* Run until `max_cycles` have passed or the machine asks to stop. */
+/* Run until `max_cycles` have passed (give or take one block) or the machine asks to stop. */
 void hart_run(struct hart *h, uint64_t max_cycles);
 /* Device-side wire to mip (an irq_sink callback target). */
 void hart_set_mip(struct hart *h, uint64_t mask, bool level);

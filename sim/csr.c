@@ -196,7 +196,7 @@ bool csr_read(struct hart *h, unsigned csrno, uint64_t *val)
     case CSR_MTVEC: *val = c->mtvec; return true;
     case CSR_MCOUNTEREN: *val = c->mcounteren; return true;
     case CSR_MENVCFG: *val = c->menvcfg; return true;
-    case CSR_MCOUNTINHIBIT: *val = c->mcountinhibit; return true;
+    case CSR_MCOUNTINHIBIT: *val = 0; return true; /* counters cannot be stopped: WARL 0 */
     case CSR_MSCRATCH: *val = c->mscratch; return true;
     case CSR_MEPC: *val = c->mepc; return true;
     case CSR_MCAUSE: *val = c->mcause; return true;
@@ -315,7 +315,7 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
         return true;
     case CSR_MCOUNTEREN: c->mcounteren = (uint32_t)val; return true;
     case CSR_MENVCFG: c->menvcfg = val & 1; return true;
-    case CSR_MCOUNTINHIBIT: c->mcountinhibit = (uint32_t)val & ~2u; return true;
+    case CSR_MCOUNTINHIBIT: return true;
     case CSR_MSCRATCH: c->mscratch = val; return true;
     case CSR_MEPC: c->mepc = val & ~1ULL; return true;
     case CSR_MCAUSE: c->mcause = val; return true;

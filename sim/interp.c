@@ -229,10 +229,13 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
     uint64_t old = 0, val = src;
     if (reads && !csr_read(h, csr, &old))
         return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+    /* mip reads as the OR of the software bits and the device lines, but a read-modify-write
+     * works on the software bits only (privileged spec §3.1.9): the PLIC's SEIP must not latch. */
+    uint64_t base = csr == 0x344 ? h->csr.mip : old;
     if (in->op == OP_CSRRS || in->op == OP_CSRRSI)
-        val = old | src;
+        val = base | src;
     else if (in->op == OP_CSRRC || in->op == OP_CSRRCI)
-        val = old & ~src;
+        val = base & ~src;
     uint64_t old_satp = h->csr.satp;
     if (writes && !csr_write(h, csr, val))
         return exc(h, CAUSE_ILLEGAL_INSN, in->raw);

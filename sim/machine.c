@@ -358,7 +358,7 @@ void machine_events(struct machine *m)
         idle_until_input(m);
         uart_poll(m->uart);
     }
-    h->next_event = next;
+    h->next_event = next < h->run_until ? next : h->run_until;
 }
 
 int machine_run(struct machine *m)
@@ -371,7 +371,8 @@ int machine_run(struct machine *m)
                     (unsigned long long)h->instret);
             return 3;
         }
-        hart_run(h, 1ULL << 24);
+        uint64_t left = budget - h->instret;
+        hart_run(h, left < (1ULL << 24) ? left : 1ULL << 24);
         if (m->exit.requested && m->exit.reset) {
             /* Reset: QEMU restarts the machine; we end the run and say so. */
             fprintf(stderr, "xpcsim: guest requested a reset\n");

@@ -51,6 +51,10 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
     if (h->timing) {
         timing_flush(h->timing, TIMING_FLUSH_TRAP);
         h->cycle = timing_cycles(h->timing);
+    } else {
+        /* A trap takes time, even one that retires nothing: otherwise a fetch fault whose handler
+         * faults again would spin for ever without the clock (and the run's budget) moving. */
+        h->cycle++;
     }
 }
 
