@@ -35,7 +35,8 @@ bench: sim
 test: sim
 	@scripts/run-suites.sh \
 	    "unit:$(MAKE) -s -C tests/unit" \
-	    "isa:$(MAKE) -s -C tests/isa test EMUS='xpcsim qemu'" \
+	    "cli:tests/cli/run.sh $(BUILD)/sim/xpcsim $(BUILD)/cli" \
+	    "isa:$(MAKE) -s -C tests/isa test EMUS='xpcsim qemu' TIMEOUT=60" \
 	    "boot:$(MAKE) -s -C tests/boot test" \
 	    "fp:$(MAKE) -s -C tests/fp test EMUS='qemu xpcsim'" \
 	    "libc:$(MAKE) -s -C tests/libc test" \

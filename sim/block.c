@@ -93,7 +93,7 @@ static struct block *straddling(struct hart *h, uint64_t pc, uint32_t low, struc
     b->n = 1;
     b->pa = UINT64_MAX;
     b->code_pa = h->last_fetch_pa;
-    b->next[0].gen = b->next[1].gen = 0; /* never linked: it is not in the cache */
+    memset(b->next, 0, sizeof b->next); /* never linked: it is not in the cache */
     return b;
 }
 
@@ -146,7 +146,7 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     b->n = n;
     b->pa = pa;
     b->code_pa = pa;
-    b->next[0].gen = b->next[1].gen = 0;
+    memset(b->next, 0, sizeof b->next); /* gen 0 is never current: no links yet */
     b->next_victim = 0;
     c->used += sizeof(struct block) + (n + 1) * sizeof(struct insn);
     c->used = (c->used + 15) & ~(size_t)15;

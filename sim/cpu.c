@@ -67,7 +67,7 @@ static void wait_for_interrupt(struct hart *h)
     if (h->next_event > h->cycle)
         h->cycle = h->next_event;
     if (h->timing) /* the model's clock sleeps along */
-        h->timing->cycle = h->timing->issue = h->cycle;
+        timing_idle_until(h->timing, h->cycle);
     machine_events(m);
 }
 

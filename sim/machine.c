@@ -58,8 +58,9 @@ uint64_t machine_mtime(struct machine *m)
 static bool timing_walk(void *opaque, uint64_t va, uint64_t satp, uint64_t pte_pa[5], unsigned *n)
 {
     struct hart *h = opaque;
-    *n = mmu_walk_addresses(h, va, satp, pte_pa);
-    return *n > 0;
+    bool leaf;
+    *n = mmu_walk_addresses(h, va, satp, pte_pa, &leaf);
+    return leaf;
 }
 
 void machine_stats(struct machine *m, struct sim_stats *s)
@@ -183,9 +184,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     m->cfg = *cfg;
     m->ram_base = MEMMAP_DRAM_BASE;
     m->ram_size = cfg->ram_size;
-    m->cycles_per_tick = cfg->core_hz / MEMMAP_TIMEBASE_HZ;
-    if (m->cycles_per_tick == 0)
-        m->cycles_per_tick = 1;
+    uint64_t core_hz = cfg->timing ? cfg->timing_params->core_hz : cfg->core_hz;
+    /* mtime = cycles / (core_hz / 10 MHz) exactly, with no drift: the clock must divide. */
+    if (core_hz < MEMMAP_TIMEBASE_HZ || core_hz % MEMMAP_TIMEBASE_HZ)
+        return fail(err, errlen, "the core clock (%llu Hz) must be a multiple of 10 MHz",
+                    (unsigned long long)core_hz);
+    m->cycles_per_tick = core_hz / MEMMAP_TIMEBASE_HZ;
     if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) || (m->ram_size & 0xfff))
         return fail(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
     m->ram = calloc(1, m->ram_size);
@@ -218,9 +222,6 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
         if (!m->hart.timing)
             return -1;
         timing_set_walker(m->hart.timing, timing_walk, &m->hart);
-        m->cycles_per_tick = cfg->timing_params->core_hz / MEMMAP_TIMEBASE_HZ;
-        if (m->cycles_per_tick == 0)
-            m->cycles_per_tick = 1;
     }
 
     struct irq_sink sink = {.opaque = m, .set = irq_to_hart};

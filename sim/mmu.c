@@ -122,17 +122,22 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
     return fault(h, page_fault_cause[acc], va);
 }
 
-unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5])
+unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5], bool *leaf)
 {
     unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3, n = 0;
     uint64_t base = (satp & SATP_PPN_MASK) << 12;
+    *leaf = false;
     if ((satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE)
         return 0;
     for (int level = (int)levels - 1; level >= 0; level--) {
         uint64_t pte_addr = base + ((va >> (12 + 9 * level)) & 0x1ff) * 8, pte;
         pas[n++] = pte_addr;
-        if (!bus_read(h->machine, pte_addr, 8, &pte) || !(pte & PTE_V) || (pte & (PTE_R | PTE_X)))
+        if (!bus_read(h->machine, pte_addr, 8, &pte) || !(pte & PTE_V))
             break;
+        if (pte & (PTE_R | PTE_X)) {
+            *leaf = true;
+            break;
+        }
         base = ((pte >> 10) & ((1ULL << 44) - 1)) << 12;
     }
     return n;

@@ -23,8 +23,9 @@ bool mmu_translate_data(struct hart *h, uint64_t va, unsigned size, enum access 
                         uint64_t *pa);
 /* The physical address of the instruction at va (for the block cache). */
 bool mmu_fetch_pa(struct hart *h, uint64_t va, uint64_t *pa);
-/* PTE addresses a walk of va reads (for the cycle model); returns how many. */
-unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5]);
+/* PTE addresses a walk of va reads (for the cycle model); returns how many, and in *leaf
+ * whether the walk ends in a valid leaf (a faulting walk leaves nothing in a TLB). */
+unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5], bool *leaf);
 
 void tlb_flush_all(struct hart *h);
 void tlb_flush_writes(struct hart *h);

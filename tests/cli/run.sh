@@ -1,0 +1,74 @@
+#!/bin/sh
+# Bad input to xpcsim: each case must end quickly with the expected exit status and exactly one
+# line on stderr that names the problem, never a crash (a signal) or a hang.
+#   run.sh XPCSIM WORKDIR
+set -u
+xpcsim=$1
+work=$2
+fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
+mkdir -p "$work"
+pass=0
+fail=0
+
+# expect STATUS PATTERN -- ARGS...: run, then check status, one stderr line, and the pattern.
+expect() {
+    want=$1 pattern=$2
+    shift 3
+    timeout 20 "$xpcsim" "$@" </dev/null >"$work/out" 2>"$work/err"
+    got=$?
+    lines=$(wc -l <"$work/err")
+    if [ "$got" -eq "$want" ] && [ "$lines" -eq 1 ] && grep -q -- "$pattern" "$work/err"; then
+        pass=$((pass + 1))
+        echo "PASS  xpcsim $* -> $got: $(cat "$work/err")"
+    else
+        fail=$((fail + 1))
+        echo "FAIL  xpcsim $* -> exit $got (want $want), $lines stderr lines, want /$pattern/:"
+        head -5 "$work/err"
+    fi
+}
+
+# Malformed images, made from a real one so that every header field is plausible but one.
+cp "$fw" "$work/good.elf"
+head -c 40 "$fw" >"$work/truncated-header.elf"
+head -c 2000 "$fw" >"$work/truncated-segments.elf"
+cat "$fw" >"$work/elf32.elf"
+printf '\001' | dd of="$work/elf32.elf" bs=1 seek=4 conv=notrunc 2>/dev/null # ELFCLASS32
+head -c $((2 * 1024 * 1024)) /dev/zero >"$work/two-mib.bin" 2>/dev/null
+cat "$fw" >"$work/wrong-machine.elf"
+printf '\076\000' | dd of="$work/wrong-machine.elf" bs=1 seek=18 conv=notrunc 2>/dev/null # EM_X86_64
+head -c $((200 * 1024 * 1024)) /dev/zero >"$work/too-big.bin" 2>/dev/null
+printf 'not a device tree' >"$work/bad.dtb"
+
+expect 2 "unknown option" -- --bogus
+expect 2 "needs a value" -- -kernel
+expect 2 "bad RAM size" -- -m lots
+expect 2 "only the 'virt' machine" -- -machine sifive_u
+expect 2 "only one hart" -- -smp 4
+expect 2 "--timing takes off or rocket" -- --timing=fast
+expect 2 "" -- --timing-param no_such_parameter=1
+expect 2 "" -- --timing-param base_cpi=banana
+expect 1 "cannot open" -- -bios /nonexistent/firmware.elf
+expect 1 "cannot open" -- -bios none -kernel "$work/missing.elf"
+expect 1 "truncated" -- -bios "$work/truncated-header.elf"
+expect 1 "truncated\|outside\|extends" -- -bios "$work/truncated-segments.elf"
+expect 1 "64-bit" -- -bios "$work/elf32.elf"
+expect 1 "RISC-V" -- -bios "$work/wrong-machine.elf"
+expect 1 "does not fit\|outside" -- -m 128M -bios none -kernel "$work/too-big.bin"
+expect 1 "outside RAM\|does not fit" -- -m 1M -bios none -kernel "$work/two-mib.bin"
+expect 1 "not a valid device tree" -- -dtb "$work/bad.dtb" -bios "$fw"
+expect 1 "needs -kernel" -- -bios "$fw" -initrd "$work/good.elf"
+expect 1 "multiple of 10 MHz" -- --core-hz 15000000 -bios none
+
+# --help and a dumped device tree succeed.
+if timeout 10 "$xpcsim" --help | grep -q "usage: xpcsim"; then
+    pass=$((pass + 1)); echo "PASS  --help"
+else
+    fail=$((fail + 1)); echo "FAIL  --help"
+fi
+if timeout 10 "$xpcsim" -machine "virt,dumpdtb=$work/virt.dtb" && dtc -I dtb -O dts "$work/virt.dtb" 2>/dev/null | grep -q 'riscv,isa = "rv64imafdc'; then
+    pass=$((pass + 1)); echo "PASS  dumpdtb writes a tree dtc reads"
+else
+    fail=$((fail + 1)); echo "FAIL  dumpdtb"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
