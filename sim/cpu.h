@@ -17,19 +17,19 @@ struct block;
 struct timing;
 struct xpc_engine;
 
-#define TLB_SETS 256
+#define TLB_SETS  256
 #define TLB_MODES 4 /* indexed by privilege: U, S, (unused), M */
 
 /* One soft-TLB entry: `tag` is the virtual page with an ASID tag in the page-offset bits (so a
  * hit is one compare); host = va + addend for RAM. */
 struct tlb_entry {
     uint64_t tag;
-    uintptr_t addend;   /* host pointer - guest virtual address */
-    uint64_t pa_page;   /* guest physical page, for the block cache and the cycle model */
+    uintptr_t addend; /* host pointer - guest virtual address */
+    uint64_t pa_page; /* guest physical page, for the block cache and the cycle model */
 };
 
 #define TLB_EMPTY_TAG 0xfffULL /* never a valid tag: ASID tags are below TLB_ASID_TAGS */
-#define TLB_ASID_TAGS 2048      /* tag 0 = untranslated (M-mode or satp bare) */
+#define TLB_ASID_TAGS 2048     /* tag 0 = untranslated (M-mode or satp bare) */
 
 struct tlb {
     struct tlb_entry read[TLB_SETS];
@@ -84,9 +84,9 @@ struct hart {
     uint64_t exc_cause, exc_tval;
 
     /* Derived translation context, recomputed whenever priv, mstatus or satp change. */
-    unsigned data_mode;    /* effective privilege for loads/stores (MPRV) */
-    uint64_t data_asid;    /* ASID tag of data accesses (0 when untranslated) */
-    uint64_t fetch_asid;   /* ASID tag of instruction fetches */
+    unsigned data_mode;  /* effective privilege for loads/stores (MPRV) */
+    uint64_t data_asid;  /* ASID tag of data accesses (0 when untranslated) */
+    uint64_t fetch_asid; /* ASID tag of instruction fetches */
     struct tlb tlb[TLB_MODES];
     /* ASIDs (16 bits architecturally) map to small tags that fit in a TLB tag's page-offset
      * bits, so a TLB hit stays one compare while several address spaces share the TLB. */
@@ -100,12 +100,12 @@ struct hart {
     uint64_t next_event;
     uint64_t run_until; /* hart_run's budget ends here: next_event never goes past it */
 
-    bool wfi; /* stopped in WFI until an interrupt is pending */
+    bool wfi;               /* stopped in WFI until an interrupt is pending */
     uint64_t last_fetch_pa; /* where an uncached (page-straddling) block was fetched */
 
     struct machine *machine;
     struct block_cache *blocks;
-    struct timing *timing; /* NULL when the cycle model is off */
+    struct timing *timing;  /* NULL when the cycle model is off */
     struct xpc_engine *xpc; /* NULL on a core without the XPC engine */
     uint64_t xpc_seg_gen;   /* the engine's segment generation the soft TLB was last made for */
 

@@ -72,7 +72,8 @@ static int32_t imm_j(uint32_t r)
 }
 
 /* FP instructions name f registers with the same fields: no x0 sink for an f destination. */
-static void set_fp(struct insn *in, unsigned op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm)
+static void set_fp(struct insn *in, unsigned op, unsigned rd, unsigned rs1, unsigned rs2,
+                   int32_t imm)
 {
     set(in, op, rd, rs1, rs2, imm);
     in->rd = (uint8_t)rd;
@@ -152,11 +153,13 @@ static void decode_opfp(struct insn *in, uint32_t r, unsigned rd, unsigned rs1, 
 static void decode_op(struct insn *in, uint32_t r, unsigned rd, unsigned rs1, unsigned rs2,
                       unsigned f3, unsigned f7, bool word)
 {
-    static const uint16_t base[8] = {OP_ADD, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_OR, OP_AND};
+    static const uint16_t base[8] = {OP_ADD, OP_SLL, OP_SLT, OP_SLTU,
+                                     OP_XOR, OP_SRL, OP_OR,  OP_AND};
     static const uint16_t muldiv[8] = {OP_MUL, OP_MULH, OP_MULHSU, OP_MULHU,
                                        OP_DIV, OP_DIVU, OP_REM,    OP_REMU};
     static const int16_t word_base[8] = {OP_ADDW, OP_SLLW, -1, -1, -1, OP_SRLW, -1, -1};
-    static const int16_t word_muldiv[8] = {OP_MULW, -1, -1, -1, OP_DIVW, OP_DIVUW, OP_REMW, OP_REMUW};
+    static const int16_t word_muldiv[8] = {OP_MULW, -1,       -1,      -1,
+                                           OP_DIVW, OP_DIVUW, OP_REMW, OP_REMUW};
     (void)r;
     int op = -1;
     if (f7 == 0x01) {
@@ -229,8 +232,8 @@ static void decode_amo(struct insn *in, uint32_t r, unsigned rd, unsigned rs1, u
 static void decode_system(struct insn *in, uint32_t r, unsigned rd, unsigned rs1, unsigned rs2,
                           unsigned f3)
 {
-    static const uint16_t csr_ops[8] = {0,         OP_CSRRW,  OP_CSRRS,  OP_CSRRC,
-                                        0,         OP_CSRRWI, OP_CSRRSI, OP_CSRRCI};
+    static const uint16_t csr_ops[8] = {0, OP_CSRRW,  OP_CSRRS,  OP_CSRRC,
+                                        0, OP_CSRRWI, OP_CSRRSI, OP_CSRRCI};
     if (f3 == 4)
         return illegal(in);
     if (f3 != 0)
@@ -274,7 +277,10 @@ static void decode32(struct insn *in, uint32_t r)
         if (f3 == 3)
             return set(in, OP_FSD, 0, rs1, rs2, imm_s(r));
         return illegal(in);
-    case 0x10: case 0x11: case 0x12: case 0x13: { /* FMADD, FMSUB, FNMSUB, FNMADD */
+    case 0x10:
+    case 0x11:
+    case 0x12:
+    case 0x13: { /* FMADD, FMSUB, FNMSUB, FNMADD */
         unsigned fmt = bits(r, 26, 25);
         if (fmt > 1)
             return illegal(in);
@@ -358,7 +364,7 @@ static void decode_c1(struct insn *in, uint32_t r)
     int32_t imm6 = sext((bits(r, 12, 12) << 5) | bits(r, 6, 2), 6);
     switch (bits(r, 15, 13)) {
     case 0: return set(in, OP_ADDI, rd, rd, 0, imm6); /* c.nop / c.addi (hints allowed) */
-    case 1:                                            /* c.addiw */
+    case 1:                                           /* c.addiw */
         if (rd == 0)
             return illegal(in);
         return set(in, OP_ADDIW, rd, rd, 0, imm6);
@@ -413,8 +419,9 @@ static void decode_c2(struct insn *in, uint32_t r)
     switch (bits(r, 15, 13)) {
     case 0: return set(in, OP_SLLI, rd, rd, 0, (int32_t)((bits(r, 12, 12) << 5) | rs2));
     case 1: /* c.fldsp */
-        return set_fp(in, OP_FLD, rd, 2, 0,
-                      (int32_t)((bits(r, 12, 12) << 5) | (bits(r, 6, 5) << 3) | (bits(r, 4, 2) << 6)));
+        return set_fp(
+            in, OP_FLD, rd, 2, 0,
+            (int32_t)((bits(r, 12, 12) << 5) | (bits(r, 6, 5) << 3) | (bits(r, 4, 2) << 6)));
     case 5: /* c.fsdsp */
         return set(in, OP_FSD, 0, 2, rs2, (int32_t)((bits(r, 12, 10) << 3) | (bits(r, 9, 7) << 6)));
     case 2: /* c.lwsp */

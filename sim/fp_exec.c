@@ -56,8 +56,8 @@ static bool exec_single(struct hart *h, const struct insn *in, unsigned fop, uns
     case FP_MV_F: *fd = fp_box_s((uint32_t)h->x[in->rs1]); break;
     default: {
         uint32_t c = unbox_s(h->f[FP_IMM_RS3(in->imm)]);
-        uint32_t r = fop == FP_MADD   ? fpu_madd_s(a, b, c, rm, fl)
-                     : fop == FP_MSUB ? fpu_msub_s(a, b, c, rm, fl)
+        uint32_t r = fop == FP_MADD    ? fpu_madd_s(a, b, c, rm, fl)
+                     : fop == FP_MSUB  ? fpu_msub_s(a, b, c, rm, fl)
                      : fop == FP_NMSUB ? fpu_nmsub_s(a, b, c, rm, fl)
                                        : fpu_nmadd_s(a, b, c, rm, fl);
         *fd = fp_box_s(r);
@@ -112,9 +112,17 @@ static bool exec_double(struct hart *h, const struct insn *in, unsigned fop, uns
 static bool uses_rm(unsigned fop)
 {
     switch (fop) {
-    case FP_SGNJ: case FP_SGNJN: case FP_SGNJX: case FP_MIN: case FP_MAX: case FP_EQ:
-    case FP_LT: case FP_LE: case FP_MV_X: case FP_CLASS: case FP_MV_F:
-        return false;
+    case FP_SGNJ:
+    case FP_SGNJN:
+    case FP_SGNJX:
+    case FP_MIN:
+    case FP_MAX:
+    case FP_EQ:
+    case FP_LT:
+    case FP_LE:
+    case FP_MV_X:
+    case FP_CLASS:
+    case FP_MV_F: return false;
     }
     return true;
 }

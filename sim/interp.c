@@ -32,17 +32,22 @@ static inline uint64_t amo_compute(unsigned op, uint64_t old, uint64_t src, bool
         src = (uint64_t)(int64_t)(int32_t)src;
     }
     switch (op) {
-    case OP_AMOSWAP_W: case OP_AMOSWAP_D: return src;
-    case OP_AMOADD_W: case OP_AMOADD_D: return old + src;
-    case OP_AMOXOR_W: case OP_AMOXOR_D: return old ^ src;
-    case OP_AMOAND_W: case OP_AMOAND_D: return old & src;
-    case OP_AMOOR_W: case OP_AMOOR_D: return old | src;
-    case OP_AMOMIN_W: case OP_AMOMIN_D: return (int64_t)old < (int64_t)src ? old : src;
-    case OP_AMOMAX_W: case OP_AMOMAX_D: return (int64_t)old > (int64_t)src ? old : src;
-    case OP_AMOMINU_W:
-        return (uint32_t)old < (uint32_t)src ? old : src;
-    case OP_AMOMAXU_W:
-        return (uint32_t)old > (uint32_t)src ? old : src;
+    case OP_AMOSWAP_W:
+    case OP_AMOSWAP_D: return src;
+    case OP_AMOADD_W:
+    case OP_AMOADD_D: return old + src;
+    case OP_AMOXOR_W:
+    case OP_AMOXOR_D: return old ^ src;
+    case OP_AMOAND_W:
+    case OP_AMOAND_D: return old & src;
+    case OP_AMOOR_W:
+    case OP_AMOOR_D: return old | src;
+    case OP_AMOMIN_W:
+    case OP_AMOMIN_D: return (int64_t)old < (int64_t)src ? old : src;
+    case OP_AMOMAX_W:
+    case OP_AMOMAX_D: return (int64_t)old > (int64_t)src ? old : src;
+    case OP_AMOMINU_W: return (uint32_t)old < (uint32_t)src ? old : src;
+    case OP_AMOMAXU_W: return (uint32_t)old > (uint32_t)src ? old : src;
     case OP_AMOMINU_D: return old < src ? old : src;
     case OP_AMOMAXU_D: return old > src ? old : src;
     }
@@ -54,17 +59,17 @@ static inline uint64_t amo_compute(unsigned op, uint64_t old, uint64_t src, bool
 enum timing_class { TC_NONE, TC_ALU, TC_MUL, TC_MULW, TC_DIV, TC_DIVW };
 
 static const uint8_t timing_class[OP_COUNT] = {
-    [OP_NOP] = TC_ALU,    [OP_FENCE] = TC_ALU,  [OP_LUI] = TC_ALU,    [OP_AUIPC] = TC_ALU,
-    [OP_ADDI] = TC_ALU,   [OP_SLTI] = TC_ALU,   [OP_SLTIU] = TC_ALU,  [OP_XORI] = TC_ALU,
-    [OP_ORI] = TC_ALU,    [OP_ANDI] = TC_ALU,   [OP_SLLI] = TC_ALU,   [OP_SRLI] = TC_ALU,
-    [OP_SRAI] = TC_ALU,   [OP_ADD] = TC_ALU,    [OP_SUB] = TC_ALU,    [OP_SLL] = TC_ALU,
-    [OP_SLT] = TC_ALU,    [OP_SLTU] = TC_ALU,   [OP_XOR] = TC_ALU,    [OP_SRL] = TC_ALU,
-    [OP_SRA] = TC_ALU,    [OP_OR] = TC_ALU,     [OP_AND] = TC_ALU,    [OP_ADDIW] = TC_ALU,
-    [OP_SLLIW] = TC_ALU,  [OP_SRLIW] = TC_ALU,  [OP_SRAIW] = TC_ALU,  [OP_ADDW] = TC_ALU,
-    [OP_SUBW] = TC_ALU,   [OP_SLLW] = TC_ALU,   [OP_SRLW] = TC_ALU,   [OP_SRAW] = TC_ALU,
-    [OP_MUL] = TC_MUL,    [OP_MULH] = TC_MUL,   [OP_MULHSU] = TC_MUL, [OP_MULHU] = TC_MUL,
-    [OP_MULW] = TC_MULW,  [OP_DIV] = TC_DIV,    [OP_DIVU] = TC_DIV,   [OP_REM] = TC_DIV,
-    [OP_REMU] = TC_DIV,   [OP_DIVW] = TC_DIVW,  [OP_DIVUW] = TC_DIVW, [OP_REMW] = TC_DIVW,
+    [OP_NOP] = TC_ALU,    [OP_FENCE] = TC_ALU, [OP_LUI] = TC_ALU,    [OP_AUIPC] = TC_ALU,
+    [OP_ADDI] = TC_ALU,   [OP_SLTI] = TC_ALU,  [OP_SLTIU] = TC_ALU,  [OP_XORI] = TC_ALU,
+    [OP_ORI] = TC_ALU,    [OP_ANDI] = TC_ALU,  [OP_SLLI] = TC_ALU,   [OP_SRLI] = TC_ALU,
+    [OP_SRAI] = TC_ALU,   [OP_ADD] = TC_ALU,   [OP_SUB] = TC_ALU,    [OP_SLL] = TC_ALU,
+    [OP_SLT] = TC_ALU,    [OP_SLTU] = TC_ALU,  [OP_XOR] = TC_ALU,    [OP_SRL] = TC_ALU,
+    [OP_SRA] = TC_ALU,    [OP_OR] = TC_ALU,    [OP_AND] = TC_ALU,    [OP_ADDIW] = TC_ALU,
+    [OP_SLLIW] = TC_ALU,  [OP_SRLIW] = TC_ALU, [OP_SRAIW] = TC_ALU,  [OP_ADDW] = TC_ALU,
+    [OP_SUBW] = TC_ALU,   [OP_SLLW] = TC_ALU,  [OP_SRLW] = TC_ALU,   [OP_SRAW] = TC_ALU,
+    [OP_MUL] = TC_MUL,    [OP_MULH] = TC_MUL,  [OP_MULHSU] = TC_MUL, [OP_MULHU] = TC_MUL,
+    [OP_MULW] = TC_MULW,  [OP_DIV] = TC_DIV,   [OP_DIVU] = TC_DIV,   [OP_REM] = TC_DIV,
+    [OP_REMU] = TC_DIV,   [OP_DIVW] = TC_DIVW, [OP_DIVUW] = TC_DIVW, [OP_REMW] = TC_DIVW,
     [OP_REMUW] = TC_DIVW,
 };
 

@@ -16,8 +16,8 @@ struct guest_ram {
 };
 
 struct image_info {
-    uint64_t entry;    /* ELF entry, or the load address of a raw image */
-    uint64_t low;      /* lowest and one-past-highest guest address written */
+    uint64_t entry; /* ELF entry, or the load address of a raw image */
+    uint64_t low;   /* lowest and one-past-highest guest address written */
     uint64_t high;
     bool is_elf;
     uint64_t tohost;   /* address of the `tohost` symbol, 0 if absent (HTIF) */

@@ -18,13 +18,13 @@ struct machine_config {
     const char *kernel; /* S-mode payload */
     const char *initrd;
     const char *append;
-    const char *dtb_in;   /* load this device tree instead of building one */
-    const char *dtb_out;  /* dump the device tree here and exit */
-    bool timing;          /* cycle model on */
+    const char *dtb_in;                        /* load this device tree instead of building one */
+    const char *dtb_out;                       /* dump the device tree here and exit */
+    bool timing;                               /* cycle model on */
     const struct timing_params *timing_params; /* with timing: the model's parameters */
-    uint64_t core_hz;     /* modeled core clock; mtime ticks every core_hz / 10 MHz cycles */
-    uint64_t max_insns;   /* stop after this many instructions (0 = no limit) */
-    bool xpc;             /* the XPC engine is present */
+    uint64_t core_hz;   /* modeled core clock; mtime ticks every core_hz / 10 MHz cycles */
+    uint64_t max_insns; /* stop after this many instructions (0 = no limit) */
+    bool xpc;           /* the XPC engine is present */
     unsigned xpc_cache_entries;
     bool xpc_cache;       /* the engine cache (ablation: off) */
     bool xpc_nonblocking; /* the non-blocking link stack (ablation: off) */

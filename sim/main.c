@@ -15,44 +15,44 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: xpcsim [options] [program.elf]\n"
-            "\n"
-            "A RISC-V RV64IMAC machine compatible with qemu-system-riscv64 -machine virt,\n"
-            "with the XPC engine and a Rocket-like cycle model.\n"
-            "\n"
-            "Machine (as QEMU):\n"
-            "  -bios FILE|none      M-mode firmware, ELF or raw at 0x80000000\n"
-            "                       (default: Debian's OpenSBI fw_dynamic.elf)\n"
-            "  -kernel FILE         S-mode payload, ELF or raw at the next 2 MiB boundary\n"
-            "  -initrd FILE         initial RAM disk (needs -kernel)\n"
-            "  -append STRING       kernel command line (/chosen/bootargs)\n"
-            "  -m SIZE              RAM size, e.g. 128M or 1G (default 128M)\n"
-            "  -dtb FILE            use this device tree blob instead of the generated one\n"
-            "  -machine virt[,dumpdtb=FILE]  dump the generated device tree and exit\n"
-            "  -smp 1, -nographic, -serial mon:stdio, -display none, -monitor none\n"
-            "                       accepted for compatibility (one hart, console on stdio)\n"
-            "  program.elf          a bare-metal program (Spike style): same as -bios FILE\n"
-            "\n"
-            "Simulation:\n"
-            "  --max-insns N        stop after about N instructions (exit status 3)\n"
-            "  --timing=off|rocket  cycle model: off (cycles = instructions, fastest) or a\n"
-            "                       Rocket-like in-order core (default off)\n"
-            "  --timing-param K=V   set one cycle-model parameter (repeatable)\n"
-            "  --timing-config FILE load cycle-model parameters (key = value lines)\n"
-            "  --timing-params      print every cycle-model parameter with its value and exit\n"
-            "  --stats              print statistics at exit (stderr)\n"
-            "  --stats-json FILE    write the statistics as JSON\n"
-            "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
-            "  --xpc=on|off         the XPC engine (default on; off: its instructions are illegal)\n"
-            "  --xpc-cache=on|off   the engine's x-entry cache (default on)\n"
-            "  --xpc-cache-entries N  its size (default 16, at most 64)\n"
-            "  --xpc-nonblocking-link=on|off  the non-blocking link stack (default on)\n"
-            "  --help               this text\n"
-            "\n"
-            "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
-            "the guest's: the sifive_test finisher's code, HTIF's exit code, or 0 on SBI\n"
-            "shutdown.\n");
+    fprintf(
+        f, "usage: xpcsim [options] [program.elf]\n"
+           "\n"
+           "A RISC-V RV64IMAC machine compatible with qemu-system-riscv64 -machine virt,\n"
+           "with the XPC engine and a Rocket-like cycle model.\n"
+           "\n"
+           "Machine (as QEMU):\n"
+           "  -bios FILE|none      M-mode firmware, ELF or raw at 0x80000000\n"
+           "                       (default: Debian's OpenSBI fw_dynamic.elf)\n"
+           "  -kernel FILE         S-mode payload, ELF or raw at the next 2 MiB boundary\n"
+           "  -initrd FILE         initial RAM disk (needs -kernel)\n"
+           "  -append STRING       kernel command line (/chosen/bootargs)\n"
+           "  -m SIZE              RAM size, e.g. 128M or 1G (default 128M)\n"
+           "  -dtb FILE            use this device tree blob instead of the generated one\n"
+           "  -machine virt[,dumpdtb=FILE]  dump the generated device tree and exit\n"
+           "  -smp 1, -nographic, -serial mon:stdio, -display none, -monitor none\n"
+           "                       accepted for compatibility (one hart, console on stdio)\n"
+           "  program.elf          a bare-metal program (Spike style): same as -bios FILE\n"
+           "\n"
+           "Simulation:\n"
+           "  --max-insns N        stop after about N instructions (exit status 3)\n"
+           "  --timing=off|rocket  cycle model: off (cycles = instructions, fastest) or a\n"
+           "                       Rocket-like in-order core (default off)\n"
+           "  --timing-param K=V   set one cycle-model parameter (repeatable)\n"
+           "  --timing-config FILE load cycle-model parameters (key = value lines)\n"
+           "  --timing-params      print every cycle-model parameter with its value and exit\n"
+           "  --stats              print statistics at exit (stderr)\n"
+           "  --stats-json FILE    write the statistics as JSON\n"
+           "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
+           "  --xpc=on|off         the XPC engine (default on; off: its instructions are illegal)\n"
+           "  --xpc-cache=on|off   the engine's x-entry cache (default on)\n"
+           "  --xpc-cache-entries N  its size (default 16, at most 64)\n"
+           "  --xpc-nonblocking-link=on|off  the non-blocking link stack (default on)\n"
+           "  --help               this text\n"
+           "\n"
+           "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
+           "the guest's: the sifive_test finisher's code, HTIF's exit code, or 0 on SBI\n"
+           "shutdown.\n");
 }
 
 static bool parse_size(const char *s, uint64_t *out)
@@ -65,9 +65,12 @@ static bool parse_size(const char *s, uint64_t *out)
     uint64_t mult = 1ULL << 20; /* QEMU: a plain number means MiB */
     if (*end) {
         switch (*end) {
-        case 'k': case 'K': mult = 1ULL << 10; break;
-        case 'm': case 'M': mult = 1ULL << 20; break;
-        case 'g': case 'G': mult = 1ULL << 30; break;
+        case 'k':
+        case 'K': mult = 1ULL << 10; break;
+        case 'm':
+        case 'M': mult = 1ULL << 20; break;
+        case 'g':
+        case 'G': mult = 1ULL << 30; break;
         default: return false;
         }
         if (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))

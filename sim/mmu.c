@@ -99,9 +99,10 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
             return fault(h, page_fault_cause[acc], va);
         if (mode == PRIV_S && (pte & PTE_U) && (acc == ACCESS_EXEC || !(status & MSTATUS_SUM)))
             return fault(h, page_fault_cause[acc], va);
-        bool ok = acc == ACCESS_EXEC    ? (pte & PTE_X)
-                  : acc == ACCESS_WRITE ? (pte & PTE_W)
-                                        : (pte & PTE_R) || ((status & MSTATUS_MXR) && (pte & PTE_X));
+        bool ok = acc == ACCESS_EXEC ? (pte & PTE_X)
+                  : acc == ACCESS_WRITE
+                      ? (pte & PTE_W)
+                      : (pte & PTE_R) || ((status & MSTATUS_MXR) && (pte & PTE_X));
         if (!ok)
             return fault(h, page_fault_cause[acc], va);
         uint64_t low_mask = (1ULL << (9 * level)) - 1;
@@ -160,8 +161,8 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, 
         if (!host || !bus_ram_ptr(m, (pa & ~0xfffULL) + 0xfff))
             return;
         /* Stores to pages with decoded code (or HTIF's tohost) must be seen by the machine. */
-        if (acc == ACCESS_WRITE && (m->code_page[(pa - m->ram_base) >> 12] ||
-                                    (pa & ~0xfffULL) == m->tohost_page))
+        if (acc == ACCESS_WRITE &&
+            (m->code_page[(pa - m->ram_base) >> 12] || (pa & ~0xfffULL) == m->tohost_page))
             return;
     }
     e->tag = (va & ~0xfffULL) | asid;

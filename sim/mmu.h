@@ -25,7 +25,8 @@ bool mmu_translate_data(struct hart *h, uint64_t va, unsigned size, enum access 
 bool mmu_fetch_pa(struct hart *h, uint64_t va, uint64_t *pa);
 /* PTE addresses a walk of va reads (for the cycle model); returns how many, and in *leaf
  * whether the walk ends in a valid leaf (a faulting walk leaves nothing in a TLB). */
-unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5], bool *leaf);
+unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5],
+                            bool *leaf);
 
 void tlb_flush_all(struct hart *h);
 void tlb_flush_writes(struct hart *h);
@@ -38,7 +39,7 @@ static inline unsigned tlb_index(uint64_t va)
 }
 
 #define MEM_FAST_LOAD(name, type)                                                                  \
-    static inline bool name(struct hart *h, uint64_t va, uint64_t *val)                          \
+    static inline bool name(struct hart *h, uint64_t va, uint64_t *val)                            \
     {                                                                                              \
         const struct tlb_entry *e = &h->tlb[h->data_mode].read[tlb_index(va)];                     \
         if (__builtin_expect(e->tag == ((va & ~0xfffULL) | h->data_asid) &&                        \
@@ -49,11 +50,11 @@ static inline unsigned tlb_index(uint64_t va)
             *val = (uint64_t)v;                                                                    \
             return true;                                                                           \
         }                                                                                          \
-        return mem_load_slow(h, va, sizeof(type), val);                                           \
+        return mem_load_slow(h, va, sizeof(type), val);                                            \
     }
 
 #define MEM_FAST_STORE(name, type)                                                                 \
-    static inline bool name(struct hart *h, uint64_t va, uint64_t val)                            \
+    static inline bool name(struct hart *h, uint64_t va, uint64_t val)                             \
     {                                                                                              \
         const struct tlb_entry *e = &h->tlb[h->data_mode].write[tlb_index(va)];                    \
         if (__builtin_expect(e->tag == ((va & ~0xfffULL) | h->data_asid) &&                        \
@@ -63,7 +64,7 @@ static inline unsigned tlb_index(uint64_t va)
             memcpy((void *)(e->addend + (uintptr_t)va), &v, sizeof v);                             \
             return true;                                                                           \
         }                                                                                          \
-        return mem_store_slow(h, va, sizeof(type), val);                                          \
+        return mem_store_slow(h, va, sizeof(type), val);                                           \
     }
 
 MEM_FAST_LOAD(mem_load8, uint8_t)

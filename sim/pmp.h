@@ -8,11 +8,11 @@
 #include "cpu.h"
 
 #define PMP_ENTRIES 16
-#define PMP_R 0x01
-#define PMP_W 0x02
-#define PMP_X 0x04
-#define PMP_A 0x18
-#define PMP_L 0x80
+#define PMP_R       0x01
+#define PMP_W       0x02
+#define PMP_X       0x04
+#define PMP_A       0x18
+#define PMP_L       0x80
 
 /* May `mode` access the byte at pa? `perm` is PMP_R, PMP_W or PMP_X. */
 bool pmp_allows(const struct csrs *c, uint64_t pa, unsigned perm, unsigned mode);

@@ -92,7 +92,8 @@ void hart_sret(struct hart *h)
 /* Standard priority order (privileged spec §3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */
 static int highest(uint64_t bits)
 {
-    static const int order[] = {IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER};
+    static const int order[] = {IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER,
+                                IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER};
     for (unsigned i = 0; i < sizeof order / sizeof order[0]; i++)
         if (bits & (1ULL << order[i]))
             return order[i];

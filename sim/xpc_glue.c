@@ -104,10 +104,10 @@ void xpc_timing(struct hart *h, const struct insn *in, const struct xpc_cost *co
     if (!h->timing)
         return;
     struct timing_xpc_event ev = {
-        .op = cost->is_prefetch                    ? TIMING_XPC_PREFETCH
-              : cost->kind == XPC_FUNCT7_XRET      ? TIMING_XPC_XRET
-              : cost->kind == XPC_FUNCT7_SWAPSEG   ? TIMING_XPC_SWAPSEG
-                                                   : TIMING_XPC_XCALL,
+        .op = cost->is_prefetch                  ? TIMING_XPC_PREFETCH
+              : cost->kind == XPC_FUNCT7_XRET    ? TIMING_XPC_XRET
+              : cost->kind == XPC_FUNCT7_SWAPSEG ? TIMING_XPC_SWAPSEG
+                                                 : TIMING_XPC_XCALL,
         .rs1 = in->rs1,
         .engine_cache_hit = cost->cache_lookup && cost->entry_hit && cost->cap_hit,
         .entry_pa = cost->entry_pa,

@@ -4,7 +4,7 @@
 
 #include "workload.h"
 
-#define UART ((volatile uint8_t *)0x10000000UL)
+#define UART     ((volatile uint8_t *)0x10000000UL)
 #define FINISHER ((volatile uint32_t *)0x100000UL)
 
 static void putc_uart(char c)

@@ -1,8 +1,8 @@
 #include "workload.h"
 
-#define SIEVE_N 8192
-#define SORT_N 512
-#define MAT_N 24
+#define SIEVE_N    8192
+#define SORT_N     512
+#define MAT_N      24
 #define RING_WORDS (1u << 20) /* 8 MiB of pointers: larger than any cache */
 #define COPY_WORDS (1u << 16)
 

@@ -18,8 +18,8 @@
 #define MEMMAP_DRAM_BASE    0x80000000ULL
 
 /* PLIC interrupt sources (QEMU virt numbering). */
-#define MEMMAP_UART0_IRQ 10
-#define MEMMAP_PLIC_NUM_SOURCES 96 /* sources 1..95; 0 means "none" */
+#define MEMMAP_UART0_IRQ           10
+#define MEMMAP_PLIC_NUM_SOURCES    96 /* sources 1..95; 0 means "none" */
 #define MEMMAP_PLIC_NUM_PRIORITIES 7
 
 /* CLINT/ACLINT mtime runs at 10 MHz on QEMU virt; the device tree's timebase-frequency. */

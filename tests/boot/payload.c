@@ -4,10 +4,10 @@
 #include <stdint.h>
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494d45
-#define SBI_EXT_SRST 0x53525354
-#define UART_BASE 0x10000000UL
+#define SBI_EXT_BASE           0x10
+#define SBI_EXT_TIME           0x54494d45
+#define SBI_EXT_SRST           0x53525354
+#define UART_BASE              0x10000000UL
 
 struct sbiret {
     long error;

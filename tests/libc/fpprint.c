@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define UART ((volatile uint8_t *)0x10000000UL)
+#define UART     ((volatile uint8_t *)0x10000000UL)
 #define FINISHER ((volatile uint32_t *)0x100000UL)
 
 static int uart_putc(char c, FILE *f)

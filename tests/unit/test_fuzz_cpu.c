@@ -12,8 +12,8 @@
 #include "timing/timing.h"
 #include "xpc/memmap.h"
 
-#define FUZZ_RAM (4ULL << 20)
-#define SEEDS 48
+#define FUZZ_RAM        (4ULL << 20)
+#define SEEDS           48
 #define CYCLES_PER_SEED 200000
 
 static uint64_t next_random(uint64_t *s)
