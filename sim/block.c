@@ -67,14 +67,16 @@ static bool fetch16(struct machine *m, uint64_t pa, uint32_t *half)
     return true;
 }
 
-static void mark_code_page(struct machine *m, uint64_t pa)
+static void mark_code(struct machine *m, uint64_t pa, uint32_t len)
 {
     uint64_t off = pa - m->ram_base;
-    if (off >= m->ram_size || m->code_page[off >> 12])
+    if (off >= m->ram_size)
         return;
-    m->code_page[off >> 12] = 1;
+    bool first_on_page = m->code_page[off >> 12] == 0;
+    machine_mark_code(m, pa, len);
     /* Stores to this page must now reach the slow path, which invalidates the blocks. */
-    tlb_flush_writes(&m->hart);
+    if (first_on_page)
+        tlb_flush_writes(&m->hart);
 }
 
 static struct block *straddling(struct hart *h, uint64_t pc, uint32_t low, struct block *b)
@@ -154,6 +156,6 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     b->hash_next = c->hash[slot];
     c->hash[slot] = b;
     c->translations++;
-    mark_code_page(m, pa);
+    mark_code(m, pa, off);
     return b;
 }

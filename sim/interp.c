@@ -328,7 +328,7 @@ static bool do_system(struct hart *h, const struct insn *in)
     case OP_FENCE_I:
         /* Stores to code pages already invalidate; this also covers code written by devices. */
         block_cache_flush(h->blocks);
-        memset(h->machine->code_page, 0, h->machine->ram_size >> 12);
+        machine_clear_code_marks(h->machine);
         if (h->timing)
             timing_flush(h->timing, TIMING_FLUSH_FENCE_I);
         h->pc += in->len;

@@ -193,7 +193,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) || (m->ram_size & 0xfff))
         return fail(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
     m->ram = calloc(1, m->ram_size);
-    m->code_page = calloc(1, m->ram_size >> 12);
+    m->code_page = calloc(m->ram_size >> 12, sizeof *m->code_page);
     if (!m->ram || !m->code_page)
         return fail(err, errlen, "cannot allocate %llu bytes of guest RAM",
                     (unsigned long long)m->ram_size);
@@ -311,13 +311,28 @@ void machine_destroy(struct machine *m)
     free(m->ram);
 }
 
+void machine_mark_code(struct machine *m, uint64_t pa, uint64_t len)
+{
+    for (uint64_t a = pa & ~63ULL; a < pa + len; a += 64) {
+        uint64_t off = a - m->ram_base;
+        if (off >= m->ram_size)
+            return;
+        m->code_page[off >> 12] |= 1ULL << ((off >> 6) & 63);
+    }
+}
+
+void machine_clear_code_marks(struct machine *m)
+{
+    memset(m->code_page, 0, (m->ram_size >> 12) * sizeof *m->code_page);
+}
+
 void machine_store_hook(struct machine *m, uint64_t pa)
 {
     uint64_t off = pa - m->ram_base;
-    if (off < m->ram_size && m->code_page[off >> 12]) {
+    if (off < m->ram_size && (m->code_page[off >> 12] >> ((off >> 6) & 63)) & 1) {
         /* Self-modifying (or reloaded) code: drop every decoded block. */
         block_cache_flush(m->hart.blocks);
-        memset(m->code_page, 0, m->ram_size >> 12);
+        machine_clear_code_marks(m);
     }
     if ((pa & ~0xfffULL) == m->tohost_page && m->htif)
         htif_poll(m->htif);

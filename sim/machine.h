@@ -35,8 +35,11 @@ struct machine {
     struct hart hart;
     uint8_t *ram;
     uint64_t ram_base, ram_size;
-    /* One bit per RAM page holding decoded code: stores there invalidate the block cache. */
-    uint8_t *code_page;
+    /* Per RAM page, one bit per 64-byte chunk that holds decoded code. A page with any bit set
+     * stays out of the write TLB, so stores to it reach machine_store_hook, which drops the
+     * decoded blocks only when the store hits a chunk with code: data that merely shares a page
+     * with code costs a slow-path store, not a retranslation. */
+    uint64_t *code_page;
     /* Pages where a store must take the slow path for another reason (HTIF's tohost). */
     uint64_t tohost_page;
 
@@ -77,6 +80,10 @@ uint64_t machine_mtime(struct machine *m);
 /* Everything --stats prints, from the hart, the engine and the cycle model. */
 struct sim_stats;
 void machine_stats(struct machine *m, struct sim_stats *s);
+/* Mark [pa, pa + len) as holding decoded code. */
+void machine_mark_code(struct machine *m, uint64_t pa, uint64_t len);
+/* Forget every code mark (the blocks are gone). */
+void machine_clear_code_marks(struct machine *m);
 /* A store hit a page marked special (code or HTIF). */
 void machine_store_hook(struct machine *m, uint64_t pa);
 

@@ -185,6 +185,25 @@ Test(block, guest_store_to_code_invalidates)
     cr_expect_eq(h->x[A0], 2, "the stale decode of F ran after the store");
 }
 
+/* Data that shares a page with code: a store into a 64-byte chunk without code keeps the
+ * decoded blocks; a store into the chunk with code drops them. */
+Test(block, data_beside_code_keeps_the_blocks)
+{
+    uint64_t data = FUNC + 0x200; /* same page as FUNC, another chunk */
+    PROGRAM(FUNC, LI(A0, 1), JALR(X0, RA, 0));
+    PROGRAM(CODE, LA(A1, FUNC), JALR(RA, A1, 0), LA(A2, data), SW(A0, A2, 0), JALR(RA, A1, 0),
+            EBREAK);
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(peek32(data), 1, "the data store did not land");
+    uint64_t flushes = h->blocks->flushes;
+    cr_expect_not_null(block_lookup(h->blocks, FUNC), "a store beside the code dropped its block");
+    /* Now a store into FUNC's own chunk. */
+    PROGRAM(CODE, LA(A1, FUNC), SW(X0, A1, 8), EBREAK);
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_gt(h->blocks->flushes, flushes, "a store into the code chunk kept stale blocks");
+    cr_expect_null(block_lookup(h->blocks, FUNC));
+}
+
 /* A store to its own code page drops the block while it runs. The block is freed memory
  * afterwards: linking its exit to the next block would write into whatever the cache put there
  * next (the next block, translated at the start of the emptied pool). */
