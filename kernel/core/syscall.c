@@ -4,6 +4,7 @@
 #include <kernel/riscv.h>
 #include <kernel/console.h>
 #include <kernel/sbi.h>
+#include <kernel/fpu.h>
 
 extern uint64_t timebase_hz;
 extern uint64_t selftest_passed, selftest_failed;
@@ -233,6 +234,10 @@ static int64_t sys_kstats(uint64_t out)
     s.asid_mode = vm_asid_mode();
     s.external_interrupts = stat_external_irqs;
     s.timer_interrupts = stat_timer_irqs;
+    s.fp_first_use_traps = stat_fp_first_use;
+    s.fp_saves = stat_fp_saves;
+    s.fp_restores = stat_fp_restores;
+    s.fp_contexts = fp_contexts_live;
     return copy_to_user(out, &s, sizeof(s));
 }
 

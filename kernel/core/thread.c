@@ -1,6 +1,7 @@
 /* Threads: one user context, one IPC buffer page, one scheduling state. */
 #include <kernel/object.h>
 #include <kernel/ipc.h>
+#include <kernel/fpu.h>
 
 static int ipcbuf_slot_alloc(struct address_space *as)
 {
@@ -67,6 +68,7 @@ void thread_kill(struct thread *t, int64_t code)
     struct process *p = t->proc;
     unlink_blocked(t);
     ipc_thread_cleanup(t);
+    fpu_release(t);
     t->state = TS_DEAD;
     t->exit_code = code;
     uint32_t slot = (uint32_t)((t->ipcbuf_va - USER_IPCBUF_BASE) / PAGE_SIZE);
@@ -98,6 +100,7 @@ void thread_destroy(struct kobj *o)
 {
     struct thread *t = container_of(o, struct thread, obj);
     struct process *p = t->proc;
+    fpu_release(t);
     kfree(t, sizeof(*t));
     kobj_unref(&p->obj);
 }

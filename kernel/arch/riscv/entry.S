@@ -14,6 +14,8 @@ _start:
     /* a0 = boot hart id, a1 = device tree: kept for kmain. */
     csrw sie, zero
     csrw sscratch, zero
+    li t0, 0x6000 /* sstatus.FS: firmware may leave the FPU on; the kernel runs with it off */
+    csrc sstatus, t0
     la sp, boot_stack_top
     la t0, __bss_start
     la t1, __bss_end
@@ -70,6 +72,10 @@ trap_entry:
     sd t0, FRAME_SEPC(sp)
     csrr t0, sstatus
     sd t0, FRAME_SSTATUS(sp)
+    /* The user's FS (kept in the frame for fpu_note_trap) is not the kernel's: the kernel runs
+     * with FP off, so a stray FP instruction in it traps instead of corrupting user state. */
+    li t0, 0x6000
+    csrc sstatus, t0
     mv a0, sp
     la sp, kernel_stack_top
     call trap_from_user

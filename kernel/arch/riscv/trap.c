@@ -3,6 +3,7 @@
 #include <kernel/object.h>
 #include <kernel/ipc.h>
 #include <kernel/sbi.h>
+#include <kernel/fpu.h>
 
 void syscall_dispatch(struct trap_frame *f);
 void user_return(struct trap_frame *f) __attribute__((noreturn));
@@ -60,8 +61,11 @@ static const char *exc_name(uint64_t c)
 void trap_from_user(struct trap_frame *f)
 {
     uint64_t cause = csr_read(scause);
+    fpu_note_trap(current, f);
     if (cause & SCAUSE_INTERRUPT) {
         handle_interrupt(cause & ~SCAUSE_INTERRUPT);
+    } else if (cause == EXC_ILLEGAL_INST && fpu_claim_first_use(current, f)) {
+        /* The thread's first FP instruction: it now has FP state and runs it again. */
     } else if (cause == EXC_ECALL_U) {
         f->sepc += 4;
         syscall_dispatch(f);
@@ -105,6 +109,8 @@ void thread_return_to_user(struct thread *t)
         t->cont = NULL;
         c(t);
     }
-    t->frame.sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM)) | SSTATUS_SPIE;
+    uint64_t fs = fpu_switch_in(t);
+    t->frame.sstatus =
+        (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS)) | SSTATUS_SPIE | fs;
     user_return(&t->frame);
 }

@@ -108,7 +108,9 @@ struct thread {
     struct channel_msg *call_reply;
     uint64_t call_args; /* user pointer to channel_call_args */
     int64_t exit_code;
-    struct list waiters; /* threads in object_wait on this thread */
+    struct list waiters;   /* threads in object_wait on this thread */
+    struct fp_context *fp; /* NULL until the thread's first FP instruction */
+    bool fp_dirty;         /* the registers hold FP state newer than *fp */
 };
 
 struct process {

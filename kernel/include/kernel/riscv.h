@@ -4,10 +4,14 @@
 
 #include <kernel/types.h>
 
-#define SSTATUS_SIE  (1ULL << 1)
-#define SSTATUS_SPIE (1ULL << 5)
-#define SSTATUS_SPP  (1ULL << 8)
-#define SSTATUS_SUM  (1ULL << 18)
+#define SSTATUS_SIE      (1ULL << 1)
+#define SSTATUS_SPIE     (1ULL << 5)
+#define SSTATUS_SPP      (1ULL << 8)
+#define SSTATUS_SUM      (1ULL << 18)
+#define SSTATUS_FS       (3ULL << 13)
+#define SSTATUS_FS_OFF   (0ULL << 13)
+#define SSTATUS_FS_CLEAN (2ULL << 13)
+#define SSTATUS_FS_DIRTY (3ULL << 13)
 
 #define SIE_STIE (1ULL << 5)
 #define SIE_SEIE (1ULL << 9)

@@ -145,7 +145,7 @@ struct kstats {
     uint64_t objects[OBJ_TYPE_COUNT]; /* live kernel objects per type */
     uint64_t frames_used;             /* frames in use, excluding kernel-heap slabs */
     uint64_t frames_total;
-    uint64_t frames_free;             /* what frame_alloc can still give */
+    uint64_t frames_free;     /* what frame_alloc can still give */
     uint64_t heap_bytes;      /* live kernel-heap allocations */
     uint64_t handles;         /* live handles in all tables */
     uint64_t selftest_passed; /* kernel self-test results at boot */
@@ -155,6 +155,10 @@ struct kstats {
     uint64_t asid_mode;           /* 1 = ASIDs, 0 = flush on every switch */
     uint64_t external_interrupts; /* PLIC interrupts taken (console input included) */
     uint64_t timer_interrupts;
+    uint64_t fp_first_use_traps; /* threads given FP state by their first FP instruction */
+    uint64_t fp_saves;           /* FP registers saved because they were Dirty */
+    uint64_t fp_restores;        /* FP registers loaded for a thread switched in */
+    uint64_t fp_contexts;        /* live FP contexts */
 };
 
 /* User address-space layout (see docs/kernel.md). */
