@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "errmsg.h"
 #include "fdt.h"
 #include "xpc/memmap.h"
 
@@ -215,31 +216,20 @@ static int build_tree(void *fdt, const struct fdt_config *cfg, const struct fdt_
     return fdt_finish(fdt);
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 int fdt_build(const struct fdt_config *cfg, void *buf, size_t bufsize, char *err, size_t errlen)
 {
     if (!cfg || !buf)
-        return fail(err, errlen, "device tree: no configuration or buffer");
+        return errmsg(err, errlen, "device tree: no configuration or buffer");
     if (cfg->nharts == 0 || cfg->nharts > FDT_MAX_HARTS)
-        return fail(err, errlen, "device tree: %u harts (1..%d supported)", cfg->nharts,
+        return errmsg(err, errlen, "device tree: %u harts (1..%d supported)", cfg->nharts,
                     FDT_MAX_HARTS);
     if (!cfg->isa || !cfg->isa[0])
-        return fail(err, errlen, "device tree: no riscv,isa string");
+        return errmsg(err, errlen, "device tree: no riscv,isa string");
     if (cfg->ram_size == 0 || cfg->ram_base + cfg->ram_size < cfg->ram_base)
-        return fail(err, errlen, "device tree: bad RAM range 0x%llx+0x%llx",
+        return errmsg(err, errlen, "device tree: bad RAM range 0x%llx+0x%llx",
                     (unsigned long long)cfg->ram_base, (unsigned long long)cfg->ram_size);
     if (cfg->initrd_start && cfg->initrd_end < cfg->initrd_start)
-        return fail(err, errlen, "device tree: initrd ends (0x%llx) before it starts (0x%llx)",
+        return errmsg(err, errlen, "device tree: initrd ends (0x%llx) before it starts (0x%llx)",
                     (unsigned long long)cfg->initrd_end, (unsigned long long)cfg->initrd_start);
     if (bufsize > INT32_MAX)
         bufsize = INT32_MAX;
@@ -259,6 +249,6 @@ int fdt_build(const struct fdt_config *cfg, void *buf, size_t bufsize, char *err
     if (rc >= 0)
         rc = build_tree(buf, cfg, &ph);
     if (rc < 0)
-        return fail(err, errlen, "device tree: %s", fdt_strerror(rc));
+        return errmsg(err, errlen, "device tree: %s", fdt_strerror(rc));
     return (int)fdt_totalsize(buf);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "loader.h"
 
 struct elf_file {
@@ -21,17 +22,6 @@ struct elf_file {
     Elf64_Ehdr eh;
     Elf64_Phdr *ph;
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* True if [offset, offset + len) lies inside a file (or region) of `size` bytes. */
 static bool within(uint64_t offset, uint64_t len, uint64_t size)
@@ -111,15 +101,15 @@ static int check_segments(const struct elf_file *ef, const struct guest_ram *ram
         if (ph->p_type != PT_LOAD)
             continue;
         if (!within(ph->p_offset, ph->p_filesz, ef->size))
-            return fail(err, errlen, "%s: segment %u extends past the end of the file", path, i);
+            return errmsg(err, errlen, "%s: segment %u extends past the end of the file", path, i);
         if (ph->p_filesz > ph->p_memsz)
-            return fail(err, errlen, "%s: segment %u has more file bytes than memory bytes", path,
+            return errmsg(err, errlen, "%s: segment %u has more file bytes than memory bytes", path,
                         i);
         if (ph->p_memsz == 0)
             continue;
         uint64_t off;
         if (!ram_range(ram, ph->p_paddr, ph->p_memsz, &off))
-            return fail(err, errlen,
+            return errmsg(err, errlen,
                         "%s: segment %u (0x%llx bytes at 0x%llx) is outside RAM (0x%llx-0x%llx)",
                         path, i, (unsigned long long)ph->p_memsz, (unsigned long long)ph->p_paddr,
                         (unsigned long long)ram->base, (unsigned long long)(ram->base + ram->size));
@@ -130,7 +120,7 @@ static int check_segments(const struct elf_file *ef, const struct guest_ram *ram
             info->high = ph->p_paddr + ph->p_memsz;
     }
     if (loadable == 0)
-        return fail(err, errlen, "%s: no loadable segment", path);
+        return errmsg(err, errlen, "%s: no loadable segment", path);
     return 0;
 }
 
@@ -158,17 +148,17 @@ static int find_htif_symbols(const struct elf_file *ef, uint64_t *tohost, uint64
     if (eh->e_shoff == 0 || eh->e_shnum == 0)
         return 0; /* stripped of section headers: no symbols, nothing wrong */
     if (eh->e_shentsize != sizeof(Elf64_Shdr))
-        return fail(err, errlen, "%s: bad section header entry size", path);
+        return errmsg(err, errlen, "%s: bad section header entry size", path);
     if (!within(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), ef->size))
-        return fail(err, errlen, "%s: truncated section header table", path);
+        return errmsg(err, errlen, "%s: truncated section header table", path);
     Elf64_Shdr *sh = calloc(eh->e_shnum, sizeof(*sh));
     if (!sh)
-        return fail(err, errlen, "%s: out of memory", path);
+        return errmsg(err, errlen, "%s: out of memory", path);
     int rc = 0;
     char *strtab = NULL;
     Elf64_Sym *syms = NULL;
     if (!read_exact(ef->fd, sh, (uint64_t)eh->e_shnum * sizeof(*sh), eh->e_shoff)) {
-        rc = fail(err, errlen, "%s: cannot read section headers", path);
+        rc = errmsg(err, errlen, "%s: cannot read section headers", path);
         goto out;
     }
     for (unsigned i = 0; i < eh->e_shnum && rc == 0; i++) {
@@ -176,14 +166,14 @@ static int find_htif_symbols(const struct elf_file *ef, uint64_t *tohost, uint64
             continue;
         if (sh[i].sh_link >= eh->e_shnum || sh[i].sh_entsize != sizeof(Elf64_Sym) ||
             !within(sh[i].sh_offset, sh[i].sh_size, ef->size)) {
-            rc = fail(err, errlen, "%s: malformed symbol table", path);
+            rc = errmsg(err, errlen, "%s: malformed symbol table", path);
             break;
         }
         const Elf64_Shdr *str_sh = &sh[sh[i].sh_link];
         syms = read_section(ef, &sh[i]);
         strtab = read_section(ef, str_sh);
         if (!syms || !strtab) {
-            rc = fail(err, errlen, "%s: malformed symbol table", path);
+            rc = errmsg(err, errlen, "%s: malformed symbol table", path);
             break;
         }
         uint64_t nsyms = sh[i].sh_size / sizeof(Elf64_Sym);
@@ -218,7 +208,7 @@ static int check_htif_word(const struct guest_ram *ram, uint64_t addr, const cha
 {
     uint64_t off;
     if (addr && ((addr & 7) || !ram_range(ram, addr, 8, &off)))
-        return fail(err, errlen, "%s: symbol %s (0x%llx) is not an aligned word in RAM", path, name,
+        return errmsg(err, errlen, "%s: symbol %s (0x%llx) is not an aligned word in RAM", path, name,
                     (unsigned long long)addr);
     return 0;
 }
@@ -228,12 +218,12 @@ static int load_elf(struct elf_file *ef, const struct guest_ram *ram, struct ima
 {
     const char *problem = check_ehdr(&ef->eh, ef->size);
     if (problem)
-        return fail(err, errlen, "%s: %s", path, problem);
+        return errmsg(err, errlen, "%s: %s", path, problem);
     ef->ph = calloc(ef->eh.e_phnum, sizeof(Elf64_Phdr));
     if (!ef->ph)
-        return fail(err, errlen, "%s: out of memory", path);
+        return errmsg(err, errlen, "%s: out of memory", path);
     if (!read_exact(ef->fd, ef->ph, (uint64_t)ef->eh.e_phnum * sizeof(Elf64_Phdr), ef->eh.e_phoff))
-        return fail(err, errlen, "%s: truncated program header table", path);
+        return errmsg(err, errlen, "%s: truncated program header table", path);
     struct image_info out = {.is_elf = true};
     if (check_segments(ef, ram, &out, path, err, errlen) ||
         find_htif_symbols(ef, &out.tohost, &out.fromhost, path, err, errlen) ||
@@ -250,7 +240,7 @@ static int load_elf(struct elf_file *ef, const struct guest_ram *ram, struct ima
             !ram_range(ram, ph->p_paddr, ph->p_memsz, &off))
             continue;
         if (!read_exact(ef->fd, ram->host + off, ph->p_filesz, ph->p_offset))
-            return fail(err, errlen, "%s: read error in segment %u", path, i);
+            return errmsg(err, errlen, "%s: read error in segment %u", path, i);
         memset(ram->host + off + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
     }
     *info = out;
@@ -262,14 +252,14 @@ static int load_raw(int fd, uint64_t size, const struct guest_ram *ram, uint64_t
 {
     uint64_t off;
     if (size == 0)
-        return fail(err, errlen, "%s: empty image", path);
+        return errmsg(err, errlen, "%s: empty image", path);
     if (!ram_range(ram, raw_addr, size, &off))
-        return fail(err, errlen,
+        return errmsg(err, errlen,
                     "image does not fit in RAM: %s (0x%llx bytes at 0x%llx; RAM 0x%llx-0x%llx)",
                     path, (unsigned long long)size, (unsigned long long)raw_addr,
                     (unsigned long long)ram->base, (unsigned long long)(ram->base + ram->size));
     if (!read_exact(fd, ram->host + off, size, 0))
-        return fail(err, errlen, "%s: read error", path);
+        return errmsg(err, errlen, "%s: read error", path);
     *info = (struct image_info){.entry = raw_addr, .low = raw_addr, .high = raw_addr + size};
     return 0;
 }
@@ -278,16 +268,16 @@ int load_image(const struct guest_ram *ram, const char *path, uint64_t raw_addr,
                struct image_info *info, char *err, size_t errlen)
 {
     if (!ram || !ram->host || !path || !info)
-        return fail(err, errlen, "load_image: missing argument");
+        return errmsg(err, errlen, "load_image: missing argument");
     int fd = open(path, O_RDONLY);
     if (fd < 0)
-        return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return errmsg(err, errlen, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
     int rc;
     if (fstat(fd, &st) != 0) {
-        rc = fail(err, errlen, "cannot stat %s: %s", path, strerror(errno));
+        rc = errmsg(err, errlen, "cannot stat %s: %s", path, strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
-        rc = fail(err, errlen, "%s: not a regular file", path);
+        rc = errmsg(err, errlen, "%s: not a regular file", path);
     } else {
         struct elf_file ef = {.fd = fd, .size = (uint64_t)st.st_size};
         uint8_t magic[SELFMAG] = {0};
@@ -296,7 +286,7 @@ int load_image(const struct guest_ram *ram, const char *path, uint64_t raw_addr,
         if (!is_elf)
             rc = load_raw(fd, ef.size, ram, raw_addr, info, path, err, errlen);
         else if (ef.size < sizeof(Elf64_Ehdr) || !read_exact(fd, &ef.eh, sizeof(ef.eh), 0))
-            rc = fail(err, errlen, "%s: truncated ELF header", path);
+            rc = errmsg(err, errlen, "%s: truncated ELF header", path);
         else
             rc = load_elf(&ef, ram, info, path, err, errlen);
         free(ef.ph);

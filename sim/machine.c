@@ -1,5 +1,6 @@
 /* The virt machine: RAM, devices, the device tree, images placed where QEMU places them, and
  * the events (timers, console input) that the hart's loop hands over at block boundaries. */
+#include "errmsg.h"
 #include "machine.h"
 
 #include <errno.h>
@@ -23,15 +24,6 @@
 #define FDT_MAX_SIZE (64 * 1024)
 /* How often (in cycles) the console is polled for input when nothing else is due. */
 #define POLL_INTERVAL_CYCLES 1000000ULL
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static void irq_to_hart(void *opaque, unsigned hart, uint64_t mask, bool level)
 {
@@ -96,7 +88,7 @@ static int load_file_raw(const char *path, void **data, size_t *size, char *err,
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return errmsg(err, errlen, "cannot open %s: %s", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
     uint8_t *buf = malloc(cap);
     size_t r;
@@ -111,7 +103,7 @@ static int load_file_raw(const char *path, void **data, size_t *size, char *err,
     }
     fclose(f);
     if (!buf)
-        return fail(err, errlen, "%s: out of memory", path);
+        return errmsg(err, errlen, "%s: out of memory", path);
     *data = buf;
     *size = n;
     return 0;
@@ -129,13 +121,13 @@ static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64
             return -1;
         if (size < 40 || fdt_check_header(blob) != 0 || fdt_totalsize(blob) > size) {
             free(blob);
-            return fail(err, errlen, "%s: not a valid device tree blob", cfg->dtb_in);
+            return errmsg(err, errlen, "%s: not a valid device tree blob", cfg->dtb_in);
         }
         size = fdt_totalsize(blob);
     } else {
         blob = calloc(1, FDT_MAX_SIZE);
         if (!blob)
-            return fail(err, errlen, "out of memory");
+            return errmsg(err, errlen, "out of memory");
         struct fdt_config fc = {
             .nharts = 1,
             .ram_base = m->ram_base,
@@ -160,7 +152,7 @@ static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64
             ok = fclose(f) == 0 && ok;
         free(blob);
         if (!ok)
-            return fail(err, errlen, "cannot write %s: %s", cfg->dtb_out, strerror(errno));
+            return errmsg(err, errlen, "cannot write %s: %s", cfg->dtb_out, strerror(errno));
         return 0;
     }
     uint64_t dram_end = m->ram_base + m->ram_size;
@@ -168,7 +160,7 @@ static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64
     uint64_t top = m->ram_base < limit ? (dram_end < limit ? dram_end : limit) : dram_end;
     if (size > m->ram_size) {
         free(blob);
-        return fail(err, errlen, "device tree does not fit in RAM");
+        return errmsg(err, errlen, "device tree does not fit in RAM");
     }
     *fdt_addr = (top - size) & ~((2ULL << 20) - 1);
     if (*fdt_addr < m->ram_base)
@@ -187,22 +179,22 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     uint64_t core_hz = cfg->timing ? cfg->timing_params->core_hz : cfg->core_hz;
     /* mtime = cycles / (core_hz / 10 MHz) exactly, with no drift: the clock must divide. */
     if (core_hz < MEMMAP_TIMEBASE_HZ || core_hz % MEMMAP_TIMEBASE_HZ)
-        return fail(err, errlen, "the core clock (%llu Hz) must be a multiple of 10 MHz",
+        return errmsg(err, errlen, "the core clock (%llu Hz) must be a multiple of 10 MHz",
                     (unsigned long long)core_hz);
     m->cycles_per_tick = core_hz / MEMMAP_TIMEBASE_HZ;
     if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) || (m->ram_size & 0xfff))
-        return fail(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
+        return errmsg(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
     m->ram = calloc(1, m->ram_size);
     m->code_page = calloc(m->ram_size >> 12, sizeof *m->code_page);
     if (!m->ram || !m->code_page)
-        return fail(err, errlen, "cannot allocate %llu bytes of guest RAM",
+        return errmsg(err, errlen, "cannot allocate %llu bytes of guest RAM",
                     (unsigned long long)m->ram_size);
     m->tohost_page = UINT64_MAX;
 
     hart_init(&m->hart, m, 0);
     m->hart.blocks = block_cache_create(32u << 20, 16);
     if (!m->hart.blocks)
-        return fail(err, errlen, "out of memory");
+        return errmsg(err, errlen, "out of memory");
 
     if (cfg->xpc) {
         struct xpc_config xc = {.cache_entries = cfg->xpc_cache_entries,
@@ -210,10 +202,10 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
                                 .nonblocking_link = cfg->xpc_nonblocking};
         m->xpc = calloc(1, sizeof *m->xpc);
         if (!m->xpc)
-            return fail(err, errlen, "out of memory");
+            return errmsg(err, errlen, "out of memory");
         const char *why = xpc_engine_init(m->xpc, &xc);
         if (why)
-            return fail(err, errlen, "XPC engine: %s", why);
+            return errmsg(err, errlen, "XPC engine: %s", why);
         m->hart.xpc = m->xpc;
     }
 
@@ -230,7 +222,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     m->uart = uart_create(m->plic, MEMMAP_UART0_IRQ, cfg->dtb_out ? -1 : STDIN_FILENO,
                           STDOUT_FILENO, &m->exit);
     if (!m->clint || !m->plic || !m->uart)
-        return fail(err, errlen, "out of memory");
+        return errmsg(err, errlen, "out of memory");
     machine_add_device(m, finisher_device(&m->exit));
     machine_add_device(m, clint_device(m->clint));
     machine_add_device(m, plic_device(m->plic));
@@ -258,14 +250,14 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     }
     if (cfg->initrd) {
         if (!cfg->kernel)
-            return fail(err, errlen, "-initrd needs -kernel");
+            return errmsg(err, errlen, "-initrd needs -kernel");
         uint64_t off = m->ram_size / 2 < (128ULL << 20) ? m->ram_size / 2 : 128ULL << 20;
         struct image_info rd;
         initrd_start = kernel_entry + off;
         if (load_image(&ram, cfg->initrd, initrd_start, &rd, err, errlen))
             return -1;
         if (rd.is_elf)
-            return fail(err, errlen, "%s: an initrd must be a raw image", cfg->initrd);
+            return errmsg(err, errlen, "%s: an initrd must be a raw image", cfg->initrd);
         initrd_end = rd.high;
     }
     uint64_t fdt_addr = 0;
@@ -274,7 +266,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 
     m->bootrom = bootrom_create(start_addr, fdt_addr, kernel_entry, PRIV_S, 0);
     if (!m->bootrom)
-        return fail(err, errlen, "out of memory");
+        return errmsg(err, errlen, "out of memory");
     machine_add_device(m, bootrom_device(m->bootrom));
 
     /* Spike's convention: a program with a `tohost` symbol talks HTIF. */
@@ -283,7 +275,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
         m->htif = htif_create(m->ram, m->ram_base, m->ram_size, htif_img->tohost,
                               htif_img->fromhost, STDOUT_FILENO, &m->exit);
         if (!m->htif)
-            return fail(err, errlen, "out of memory");
+            return errmsg(err, errlen, "out of memory");
         m->tohost_page = htif_img->tohost & ~0xfffULL;
     }
 
