@@ -60,6 +60,9 @@ int main(void)
             printf("interrupts: %lu timer, %lu external; IPC fastpath %lu, slow path %lu\n",
                    (unsigned long)s.timer_interrupts, (unsigned long)s.external_interrupts,
                    (unsigned long)s.fastpath_calls, (unsigned long)s.slowpath_calls);
+            printf("FP: %lu contexts, %lu first-use traps, %lu saves, %lu restores\n",
+                   (unsigned long)s.fp_contexts, (unsigned long)s.fp_first_use_traps,
+                   (unsigned long)s.fp_saves, (unsigned long)s.fp_restores);
         } else if (strcmp(cmd, "poweroff") == 0) {
             if (sys_poweroff(xpc_bootstrap_handle, 0) < 0)
                 printf("poweroff: this shell holds no root resource\n");
