@@ -74,9 +74,11 @@ trap_entry:
     sd t0, FRAME_SSTATUS(sp)
     /* The user's FS (kept in the frame for fpu_note_trap) is not the kernel's: the kernel runs
      * with FP off, so a stray FP instruction in it traps instead of corrupting user state. */
-    li t0, 0x6000
-    csrc sstatus, t0
-    mv a0, sp
+    li t1, 0x6000 /* a CSR write drains the pipeline: skip it when FS is already Off */
+    and t1, t0, t1
+    beqz t1, 1f
+    csrc sstatus, t1
+1:  mv a0, sp
     la sp, kernel_stack_top
     call trap_from_user
     /* not reached: trap_from_user ends in user_return */

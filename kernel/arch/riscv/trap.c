@@ -61,7 +61,8 @@ static const char *exc_name(uint64_t c)
 void trap_from_user(struct trap_frame *f)
 {
     uint64_t cause = csr_read(scause);
-    fpu_note_trap(current, f);
+    if (current->fp) /* guard: FP-free threads, the IPC common case, pay nothing */
+        fpu_note_trap(current, f);
     if (cause & SCAUSE_INTERRUPT) {
         handle_interrupt(cause & ~SCAUSE_INTERRUPT);
     } else if (cause == EXC_ILLEGAL_INST && fpu_claim_first_use(current, f)) {
@@ -109,7 +110,7 @@ void thread_return_to_user(struct thread *t)
         t->cont = NULL;
         c(t);
     }
-    uint64_t fs = fpu_switch_in(t);
+    uint64_t fs = t->fp ? fpu_switch_in(t) : SSTATUS_FS_OFF;
     t->frame.sstatus =
         (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS)) | SSTATUS_SPIE | fs;
     user_return(&t->frame);
