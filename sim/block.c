@@ -86,8 +86,7 @@ static struct block *straddling(struct hart *h, uint64_t pc, uint32_t low, struc
     if (!mmu_translate(h, pc + 2, ACCESS_EXEC, h->priv, &pa2))
         return NULL; /* tval already names the second page */
     if (!fetch16(h->machine, pa2, &high)) {
-        h->exc_cause = CAUSE_FETCH_ACCESS;
-        h->exc_tval = pc + 2;
+        hart_exception(h, CAUSE_FETCH_ACCESS, pc + 2);
         return NULL;
     }
     decode(low | (high << 16), &b->insns[0]);
@@ -115,8 +114,7 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
         if (!fetch16(m, pa + off, &low)) {
             if (n > 0)
                 break; /* end the block here; the fault is taken when execution gets there */
-            h->exc_cause = CAUSE_FETCH_ACCESS;
-            h->exc_tval = pc;
+            hart_exception(h, CAUSE_FETCH_ACCESS, pc);
             return NULL;
         }
         raw = low;
@@ -131,8 +129,7 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
             if (!fetch16(m, pa + off + 2, &high)) {
                 if (n > 0)
                     break;
-                h->exc_cause = CAUSE_FETCH_ACCESS;
-                h->exc_tval = pc;
+                hart_exception(h, CAUSE_FETCH_ACCESS, pc);
                 return NULL;
             }
             raw |= high << 16;

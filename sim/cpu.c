@@ -48,11 +48,11 @@ void hart_set_mip(struct hart *h, uint64_t mask, bool level)
 static void take_pending_interrupt(struct hart *h)
 {
     int irq = hart_pending_irq(h);
-    if (irq >= 0) {
-        hart_trap(h, (1ULL << 63) | (unsigned)irq, 0);
-        h->irq_check = true; /* another one may be pending behind it */
-    }
-    h->irq_check = irq >= 0;
+    if (irq >= 0)
+        hart_trap(h, (1ULL << 63) | (unsigned)irq,
+                  0); /* leaves irq_check set: another may follow */
+    else
+        h->irq_check = false; /* nothing to take until mip, mie, mstatus or priv change */
 }
 
 /* Wake from WFI when any interrupt is pending and enabled in mie, whatever the global

@@ -122,6 +122,15 @@ void hart_run(struct hart *h, uint64_t max_cycles);
 /* Device-side wire to mip (an irq_sink callback target). */
 void hart_set_mip(struct hart *h, uint64_t mask, bool level);
 
+/* Record the exception a slow path raises, for the interpreter to take; returns false, the
+ * slow paths' failure value. */
+static inline bool hart_exception(struct hart *h, uint64_t cause, uint64_t tval)
+{
+    h->exc_cause = cause;
+    h->exc_tval = tval;
+    return false;
+}
+
 /* ---- sim/trap.c ---- */
 void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);
 /* The highest-priority pending and enabled interrupt, or -1. */

@@ -222,15 +222,15 @@ int fdt_build(const struct fdt_config *cfg, void *buf, size_t bufsize, char *err
         return errmsg(err, errlen, "device tree: no configuration or buffer");
     if (cfg->nharts == 0 || cfg->nharts > FDT_MAX_HARTS)
         return errmsg(err, errlen, "device tree: %u harts (1..%d supported)", cfg->nharts,
-                    FDT_MAX_HARTS);
+                      FDT_MAX_HARTS);
     if (!cfg->isa || !cfg->isa[0])
         return errmsg(err, errlen, "device tree: no riscv,isa string");
     if (cfg->ram_size == 0 || cfg->ram_base + cfg->ram_size < cfg->ram_base)
         return errmsg(err, errlen, "device tree: bad RAM range 0x%llx+0x%llx",
-                    (unsigned long long)cfg->ram_base, (unsigned long long)cfg->ram_size);
+                      (unsigned long long)cfg->ram_base, (unsigned long long)cfg->ram_size);
     if (cfg->initrd_start && cfg->initrd_end < cfg->initrd_start)
         return errmsg(err, errlen, "device tree: initrd ends (0x%llx) before it starts (0x%llx)",
-                    (unsigned long long)cfg->initrd_end, (unsigned long long)cfg->initrd_start);
+                      (unsigned long long)cfg->initrd_end, (unsigned long long)cfg->initrd_start);
     if (bufsize > INT32_MAX)
         bufsize = INT32_MAX;
 

@@ -146,20 +146,13 @@ static inline unsigned jump_flags(const struct insn *in)
     return f;
 }
 
-static bool exc(struct hart *h, uint64_t cause, uint64_t tval)
-{
-    h->exc_cause = cause;
-    h->exc_tval = tval;
-    return false;
-}
-
 /* AMOs and SC need write permission and are never emulated when misaligned. QEMU 7.2 reports
  * a misaligned AMO as a *load* address-misaligned exception (it performs the load first); the
  * spec allows either cause, and the machine follows QEMU so that the two agree. */
 static bool amo_translate(struct hart *h, uint64_t va, unsigned size, uint64_t *pa)
 {
     if (va & (size - 1))
-        return exc(h, CAUSE_MISALIGNED_LOAD, va);
+        return hart_exception(h, CAUSE_MISALIGNED_LOAD, va);
     return mmu_translate_data(h, va, size, ACCESS_WRITE, true, pa);
 }
 
@@ -171,9 +164,9 @@ static bool do_amo(struct hart *h, unsigned op, uint64_t va, uint64_t src, uint6
     if (!amo_translate(h, va, size, &pa))
         return false;
     if (!bus_read(h->machine, pa, size, &old))
-        return exc(h, CAUSE_STORE_ACCESS, va);
+        return hart_exception(h, CAUSE_STORE_ACCESS, va);
     if (!bus_write(h->machine, pa, size, amo_compute(op, old, src, word)))
-        return exc(h, CAUSE_STORE_ACCESS, va);
+        return hart_exception(h, CAUSE_STORE_ACCESS, va);
     machine_store_hook(h->machine, pa);
     *result = word ? (uint64_t)(int64_t)(int32_t)old : old;
     return true;
@@ -183,7 +176,7 @@ static bool do_lr(struct hart *h, uint64_t va, unsigned size, uint64_t *result)
 {
     uint64_t v;
     if (va & (size - 1))
-        return exc(h, CAUSE_MISALIGNED_LOAD, va);
+        return hart_exception(h, CAUSE_MISALIGNED_LOAD, va);
     if (!(size == 4 ? mem_load32(h, va, &v) : mem_load64(h, va, &v)))
         return false;
     if (size == 4)
@@ -209,7 +202,7 @@ static bool do_sc(struct hart *h, uint64_t va, unsigned size, uint64_t src, uint
     if (!amo_translate(h, va, size, &pa))
         return false;
     if (!bus_read(h->machine, pa, size, &cur))
-        return exc(h, CAUSE_STORE_ACCESS, va);
+        return hart_exception(h, CAUSE_STORE_ACCESS, va);
     if (size == 4)
         cur = (uint64_t)(int64_t)(int32_t)cur;
     if (cur != h->reservation_val) {
@@ -217,7 +210,7 @@ static bool do_sc(struct hart *h, uint64_t va, unsigned size, uint64_t src, uint
         return true;
     }
     if (!bus_write(h->machine, pa, size, src))
-        return exc(h, CAUSE_STORE_ACCESS, va);
+        return hart_exception(h, CAUSE_STORE_ACCESS, va);
     machine_store_hook(h->machine, pa);
     *result = 0;
     return true;
@@ -233,7 +226,7 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
     bool writes = is_rw || in->rs1 != 0;
     uint64_t old = 0, val = src;
     if (reads && !csr_read(h, csr, &old))
-        return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+        return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
     /* mip reads as the OR of the software bits and the device lines, but a read-modify-write
      * works on the software bits only (privileged spec §3.1.9): the PLIC's SEIP must not latch. */
     uint64_t base = csr == 0x344 ? h->csr.mip : old;
@@ -243,7 +236,7 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
         val = base & ~src;
     uint64_t old_satp = h->csr.satp;
     if (writes && !csr_write(h, csr, val))
-        return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+        return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
     *result = old;
     if (h->timing) {
         timing_csr(h->timing, TREG(in->rd), in->op <= OP_CSRRC ? in->rs1 : 0);
@@ -261,7 +254,7 @@ static __attribute__((noinline)) bool fp_memory(struct hart *h, const struct ins
 {
     uint64_t va = h->x[in->rs1] + (uint64_t)(int64_t)in->imm, v;
     if (!fp_enabled(h))
-        return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+        return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
     switch (in->op) {
     case OP_FLW:
         if (!mem_load32(h, va, &v))
@@ -295,14 +288,14 @@ static bool do_system(struct hart *h, const struct insn *in)
     switch (in->op) {
     case OP_MRET:
         if (h->priv < PRIV_M)
-            return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+            return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
         hart_mret(h);
         if (h->timing)
             timing_flush(h->timing, TIMING_FLUSH_XRET);
         return true;
     case OP_SRET:
         if (h->priv < PRIV_S || (h->priv == PRIV_S && (s & MSTATUS_TSR)))
-            return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+            return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
         hart_sret(h);
         if (h->timing)
             timing_flush(h->timing, TIMING_FLUSH_XRET);
@@ -310,13 +303,13 @@ static bool do_system(struct hart *h, const struct insn *in)
     case OP_WFI:
         /* As QEMU: WFI is illegal in U-mode, and in S-mode when mstatus.TW is set. */
         if (h->priv == PRIV_U || (h->priv == PRIV_S && (s & MSTATUS_TW)))
-            return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+            return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
         h->wfi = true;
         h->pc += in->len;
         return true;
     case OP_SFENCE_VMA:
         if (h->priv == PRIV_U || (h->priv == PRIV_S && (s & MSTATUS_TVM)))
-            return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+            return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
         /* The soft TLB holds 4 KiB pieces of superpages too, so even an sfence.vma for one
          * address empties it: simple, and always correct. */
         tlb_flush_all(h);
@@ -334,7 +327,7 @@ static bool do_system(struct hart *h, const struct insn *in)
         h->pc += in->len;
         return true;
     }
-    return exc(h, CAUSE_ILLEGAL_INSN, in->raw);
+    return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
 }
 
 #define TIMED 0

@@ -104,15 +104,16 @@ static int check_segments(const struct elf_file *ef, const struct guest_ram *ram
             return errmsg(err, errlen, "%s: segment %u extends past the end of the file", path, i);
         if (ph->p_filesz > ph->p_memsz)
             return errmsg(err, errlen, "%s: segment %u has more file bytes than memory bytes", path,
-                        i);
+                          i);
         if (ph->p_memsz == 0)
             continue;
         uint64_t off;
         if (!ram_range(ram, ph->p_paddr, ph->p_memsz, &off))
             return errmsg(err, errlen,
-                        "%s: segment %u (0x%llx bytes at 0x%llx) is outside RAM (0x%llx-0x%llx)",
-                        path, i, (unsigned long long)ph->p_memsz, (unsigned long long)ph->p_paddr,
-                        (unsigned long long)ram->base, (unsigned long long)(ram->base + ram->size));
+                          "%s: segment %u (0x%llx bytes at 0x%llx) is outside RAM (0x%llx-0x%llx)",
+                          path, i, (unsigned long long)ph->p_memsz, (unsigned long long)ph->p_paddr,
+                          (unsigned long long)ram->base,
+                          (unsigned long long)(ram->base + ram->size));
         loadable++;
         if (ph->p_paddr < info->low)
             info->low = ph->p_paddr;
@@ -208,8 +209,8 @@ static int check_htif_word(const struct guest_ram *ram, uint64_t addr, const cha
 {
     uint64_t off;
     if (addr && ((addr & 7) || !ram_range(ram, addr, 8, &off)))
-        return errmsg(err, errlen, "%s: symbol %s (0x%llx) is not an aligned word in RAM", path, name,
-                    (unsigned long long)addr);
+        return errmsg(err, errlen, "%s: symbol %s (0x%llx) is not an aligned word in RAM", path,
+                      name, (unsigned long long)addr);
     return 0;
 }
 
@@ -255,9 +256,9 @@ static int load_raw(int fd, uint64_t size, const struct guest_ram *ram, uint64_t
         return errmsg(err, errlen, "%s: empty image", path);
     if (!ram_range(ram, raw_addr, size, &off))
         return errmsg(err, errlen,
-                    "image does not fit in RAM: %s (0x%llx bytes at 0x%llx; RAM 0x%llx-0x%llx)",
-                    path, (unsigned long long)size, (unsigned long long)raw_addr,
-                    (unsigned long long)ram->base, (unsigned long long)(ram->base + ram->size));
+                      "image does not fit in RAM: %s (0x%llx bytes at 0x%llx; RAM 0x%llx-0x%llx)",
+                      path, (unsigned long long)size, (unsigned long long)raw_addr,
+                      (unsigned long long)ram->base, (unsigned long long)(ram->base + ram->size));
     if (!read_exact(fd, ram->host + off, size, 0))
         return errmsg(err, errlen, "%s: read error", path);
     *info = (struct image_info){.entry = raw_addr, .low = raw_addr, .high = raw_addr + size};

@@ -180,7 +180,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     /* mtime = cycles / (core_hz / 10 MHz) exactly, with no drift: the clock must divide. */
     if (core_hz < MEMMAP_TIMEBASE_HZ || core_hz % MEMMAP_TIMEBASE_HZ)
         return errmsg(err, errlen, "the core clock (%llu Hz) must be a multiple of 10 MHz",
-                    (unsigned long long)core_hz);
+                      (unsigned long long)core_hz);
     m->cycles_per_tick = core_hz / MEMMAP_TIMEBASE_HZ;
     if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) || (m->ram_size & 0xfff))
         return errmsg(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
@@ -188,7 +188,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     m->code_page = calloc(m->ram_size >> 12, sizeof *m->code_page);
     if (!m->ram || !m->code_page)
         return errmsg(err, errlen, "cannot allocate %llu bytes of guest RAM",
-                    (unsigned long long)m->ram_size);
+                      (unsigned long long)m->ram_size);
     m->tohost_page = UINT64_MAX;
 
     hart_init(&m->hart, m, 0);

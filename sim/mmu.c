@@ -12,13 +12,6 @@ static const uint8_t page_fault_cause[3] = {CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_P
 static const uint8_t access_fault_cause[3] = {CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
                                               CAUSE_FETCH_ACCESS};
 
-static bool fault(struct hart *h, uint64_t cause, uint64_t tval)
-{
-    h->exc_cause = cause;
-    h->exc_tval = tval;
-    return false;
-}
-
 static void tlb_clear(struct tlb_entry *e, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
@@ -70,7 +63,7 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
     /* The upper bits must all equal the top bit of the VA, else the address is not canonical. */
     int64_t top = (int64_t)va >> (va_bits - 1);
     if (top != 0 && top != -1)
-        return fault(h, page_fault_cause[acc], va);
+        return hart_exception(h, page_fault_cause[acc], va);
 
     uint64_t base = (satp & SATP_PPN_MASK) << 12;
     uint64_t status = h->csr.mstatus;
@@ -80,47 +73,47 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
         /* The walk's reads are S-mode accesses as far as PMP is concerned. */
         if (!pmp_allows(&h->csr, pte_addr, PMP_R, PRIV_S) ||
             !bus_read(h->machine, pte_addr, 8, &pte))
-            return fault(h, access_fault_cause[acc], va);
+            return hart_exception(h, access_fault_cause[acc], va);
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
-            return fault(h, page_fault_cause[acc], va);
+            return hart_exception(h, page_fault_cause[acc], va);
         /* Bits 63:54 are reserved without Svpbmt/Svnapot and must be zero. */
         if (pte >> 54)
-            return fault(h, page_fault_cause[acc], va);
+            return hart_exception(h, page_fault_cause[acc], va);
         uint64_t ppn = (pte >> 10) & ((1ULL << 44) - 1);
         if (!(pte & (PTE_R | PTE_X))) {
             /* A pointer to the next level; A, D and U are reserved here. */
             if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
-                return fault(h, page_fault_cause[acc], va);
+                return hart_exception(h, page_fault_cause[acc], va);
             base = ppn << 12;
             continue;
         }
         /* Leaf: permissions. */
         if (mode == PRIV_U && !(pte & PTE_U))
-            return fault(h, page_fault_cause[acc], va);
+            return hart_exception(h, page_fault_cause[acc], va);
         if (mode == PRIV_S && (pte & PTE_U) && (acc == ACCESS_EXEC || !(status & MSTATUS_SUM)))
-            return fault(h, page_fault_cause[acc], va);
+            return hart_exception(h, page_fault_cause[acc], va);
         bool ok = acc == ACCESS_EXEC ? (pte & PTE_X)
                   : acc == ACCESS_WRITE
                       ? (pte & PTE_W)
                       : (pte & PTE_R) || ((status & MSTATUS_MXR) && (pte & PTE_X));
         if (!ok)
-            return fault(h, page_fault_cause[acc], va);
+            return hart_exception(h, page_fault_cause[acc], va);
         uint64_t low_mask = (1ULL << (9 * level)) - 1;
         if (ppn & low_mask) /* misaligned superpage */
-            return fault(h, page_fault_cause[acc], va);
+            return hart_exception(h, page_fault_cause[acc], va);
         /* The hardware sets A and D, as QEMU does (Svade is not implemented). */
         uint64_t want = PTE_A | (acc == ACCESS_WRITE ? PTE_D : 0);
         if ((pte & want) != want) {
             pte |= want;
             if (!pmp_allows(&h->csr, pte_addr, PMP_W, PRIV_S) ||
                 !bus_write(h->machine, pte_addr, 8, pte))
-                return fault(h, access_fault_cause[acc], va);
+                return hart_exception(h, access_fault_cause[acc], va);
         }
         *pa = ((ppn & ~low_mask) << 12) | (va & ((1ULL << (12 + 9 * level)) - 1));
         *pte_flags = (unsigned)(pte & 0xff);
         return true;
     }
-    return fault(h, page_fault_cause[acc], va);
+    return hart_exception(h, page_fault_cause[acc], va);
 }
 
 unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5], bool *leaf)
@@ -183,7 +176,7 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, 
     }
     static const uint8_t perm[3] = {PMP_R, PMP_W, PMP_X};
     if (!pmp_allows(&h->csr, *pa, perm[acc], mode))
-        return fault(h, access_fault_cause[acc], va);
+        return hart_exception(h, access_fault_cause[acc], va);
     if (pmp_page_uniform(&h->csr, *pa & ~0xfffULL, mode))
         tlb_fill(h, va, *pa, acc, mode, asid);
     return true;
@@ -244,7 +237,7 @@ bool mem_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
     if (!mmu_translate_data(h, va, size, ACCESS_READ, false, &pa))
         return false;
     if (!bus_read(h->machine, pa, size, val))
-        return fault(h, CAUSE_LOAD_ACCESS, va);
+        return hart_exception(h, CAUSE_LOAD_ACCESS, va);
     return true;
 }
 
@@ -256,7 +249,7 @@ bool mem_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
     if (!mmu_translate_data(h, va, size, ACCESS_WRITE, false, &pa))
         return false;
     if (!bus_write(h->machine, pa, size, val))
-        return fault(h, CAUSE_STORE_ACCESS, va);
+        return hart_exception(h, CAUSE_STORE_ACCESS, va);
     machine_store_hook(h->machine, pa);
     return true;
 }

@@ -35,20 +35,15 @@ bool xpc_execute(struct hart *h, const struct insn *in)
 {
     if (!h->xpc) {
         /* No engine on this core: the instructions are illegal, so a kernel can emulate them. */
-        h->exc_cause = CAUSE_ILLEGAL_INSN;
-        h->exc_tval = in->raw;
-        return false;
+        return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
     }
     struct xpc_hart xh = {.pc = h->pc, .next_pc = h->pc + in->len, .satp = h->csr.satp};
     struct xpc_mem mem = {.opaque = h->machine, .load64 = engine_load64, .store64 = engine_store64};
     struct xpc_cost cost;
     uint64_t tval = 0;
     unsigned cause = xpc_engine_execute(h->xpc, in->raw, h->x[in->rs1], &xh, &mem, &tval, &cost);
-    if (cause) {
-        h->exc_cause = cause;
-        h->exc_tval = cause == XPC_EXC_ILLEGAL_INSN ? in->raw : tval;
-        return false;
-    }
+    if (cause)
+        return hart_exception(h, cause, cause == XPC_EXC_ILLEGAL_INSN ? in->raw : tval);
     h->pc = xh.new_pc;
     if (xh.satp_changed)
         hart_write_satp(h, xh.new_satp); /* no flush: ASIDs keep both address spaces */
@@ -69,11 +64,8 @@ bool xpc_data_translate(struct hart *h, uint64_t va, unsigned size, bool is_stor
     if (!fault && is_amo) /* an AMO needs both permissions */
         xpc_seg_translate(h->xpc, va, size, !is_store, pa, &fault);
     *hit = true;
-    if (fault) {
-        h->exc_cause = is_store ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
-        h->exc_tval = va;
-        return false;
-    }
+    if (fault)
+        return hart_exception(h, is_store ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT, va);
     return true;
 }
 
