@@ -121,16 +121,26 @@ static void drop_reply(struct thread *t)
     sched_wake(caller, ERR_BAD_STATE);
 }
 
-void sys_call(struct trap_frame *f)
+/* The endpoint in a0 (with `right`) and a valid message-info word in a1, or NULL with the error
+ * already in a0. */
+static struct endpoint *endpoint_and_message(struct trap_frame *f, uint32_t right)
 {
     struct endpoint *ep = NULL;
-    int r = get_endpoint(f->x[REG_A0], RIGHT_WRITE, &ep);
+    int r = get_endpoint(f->x[REG_A0], right, &ep);
     if (r == 0 && !info_ok(f->x[REG_A1]))
         r = ERR_INVALID_ARGS;
     if (r < 0) {
         f->x[REG_A0] = (uint64_t)r;
-        return;
+        return NULL;
     }
+    return ep;
+}
+
+void sys_call(struct trap_frame *f)
+{
+    struct endpoint *ep = endpoint_and_message(f, RIGHT_WRITE);
+    if (!ep)
+        return;
     stat_slowpath++;
     struct thread *self = current;
     if (list_empty(&ep->receivers)) {
@@ -175,14 +185,9 @@ void sys_recv(struct trap_frame *f)
 
 void sys_reply_recv(struct trap_frame *f)
 {
-    struct endpoint *ep = NULL;
-    int r = get_endpoint(f->x[REG_A0], RIGHT_READ, &ep);
-    if (r == 0 && !info_ok(f->x[REG_A1]))
-        r = ERR_INVALID_ARGS;
-    if (r < 0) {
-        f->x[REG_A0] = (uint64_t)r;
+    struct endpoint *ep = endpoint_and_message(f, RIGHT_READ);
+    if (!ep)
         return;
-    }
     stat_slowpath++;
     struct thread *self = current, *caller = self->reply_to;
     if (caller) {
