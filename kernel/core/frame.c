@@ -89,3 +89,30 @@ uint64_t frames_total(void)
 {
     return nframes - nframes_reserved_base;
 }
+
+uint64_t frame_alloc_contig(uint64_t n)
+{
+    if (n == 0 || n > nframes)
+        return 0;
+    if (n == 1)
+        return frame_alloc();
+    for (uint64_t i = 0, run = 0; i < nframes; i++) {
+        run = is_used(i) ? 0 : run + 1;
+        if (run < n)
+            continue;
+        uint64_t first = i + 1 - n;
+        for (uint64_t j = first; j <= i; j++)
+            mark(j, true);
+        used += n;
+        uint64_t pa = base + first * PAGE_SIZE;
+        memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+        return pa;
+    }
+    return 0;
+}
+
+void frame_free_contig(uint64_t pa, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        frame_free(pa + i * PAGE_SIZE);
+}

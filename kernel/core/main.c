@@ -4,10 +4,12 @@
 #include <kernel/sbi.h>
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
+#include <kernel/xpc.h>
 
 extern char _end[];
 extern uint64_t timer_interval;
 uint64_t timebase_hz;
+uint64_t dram_base, dram_size;
 void timer_arm(void);
 void selftest_run(const struct boot_info *info);
 
@@ -34,6 +36,9 @@ void kmain(uint64_t hartid, const void *fdt)
     if (info.uart_base)
         uart_remap(kernel_mmio(info.uart_base));
     kprintf("vm: Sv39, %s\n", vm_asid_mode() ? "ASID-tagged switches" : "flush on every switch");
+    dram_base = info.mem_base;
+    dram_size = info.mem_size;
+    xpc_init(info.has_xpc, info.bootargs);
     kprintf("frames: %lu free of %lu\n", frames_total() - frames_used(), frames_total());
     timebase_hz = info.timebase_hz;
     timer_interval = timebase_hz / 100; /* 10 ms time slice */

@@ -1,6 +1,7 @@
 /* Kernel object lifetime: reference counts and per-type live counts for the leak checks. */
 #include <kernel/object.h>
 #include <kernel/ipc.h>
+#include <kernel/xpc.h>
 
 static uint64_t live[OBJ_TYPE_COUNT];
 
@@ -29,6 +30,8 @@ static void destroy(struct kobj *o)
     case OBJ_ENDPOINT: endpoint_destroy(o); break;
     case OBJ_CHANNEL: channel_destroy(o); break;
     case OBJ_INTERRUPT: interrupt_destroy(o); break;
+    case OBJ_XENTRY: xentry_destroy(o); break;
+    case OBJ_RELAY_SEG: relay_destroy(o); break;
     case OBJ_RESOURCE: panic("the root resource lost its kernel reference");
     default: panic("kobj_unref: bad type %u", o->type);
     }

@@ -3,6 +3,7 @@
  * to it remain. */
 #include <kernel/object.h>
 #include <kernel/ipc.h>
+#include <kernel/xpc.h>
 
 void vm_unmap_all(struct address_space *as);
 
@@ -39,6 +40,7 @@ void process_kill(struct process *p, int64_t code)
     p->dead = true;
     p->exit_code = code;
     kobj_ref(&p->obj); /* keep p alive while its threads drop their references */
+    xpc_process_dying(p); /* calls into p end while its memory is still there to unwind */
     while (!list_empty(&p->threads))
         thread_kill(list_first(&p->threads, struct thread, proc_link), code);
     handle_table_clear(p->handles);
@@ -47,6 +49,7 @@ void process_kill(struct process *p, int64_t code)
     vm_unmap_all(p->as);
     as_destroy(p->as);
     p->as = NULL;
+    xpc_process_release(p);
     wake_waiters(&p->waiters, code);
     kobj_unref(&p->obj);
 }

@@ -137,6 +137,8 @@ static void idle(void)
             stat_timer_irqs++;
             timer_arm();
             wake_sleepers();
+            extern void xpc_check_deadlines(void);
+            xpc_check_deadlines();
         }
         if (sip & (1ULL << IRQ_S_EXTERNAL)) {
             extern uint32_t plic_claim(void);

@@ -5,6 +5,7 @@
 #include <kernel/console.h>
 #include <kernel/sbi.h>
 #include <kernel/fpu.h>
+#include <kernel/xpc.h>
 
 extern uint64_t timebase_hz;
 extern uint64_t selftest_passed, selftest_failed;
@@ -65,6 +66,8 @@ static int64_t sys_handle_duplicate(uint64_t h, uint64_t rights)
         rights = e->rights;
     if (rights & ~(uint64_t)e->rights)
         return ERR_INVALID_ARGS; /* rights can only shrink */
+    if (e->obj->type == OBJ_XENTRY && (rights & RIGHT_CALL) && !(e->rights & RIGHT_GRANT))
+        return ERR_ACCESS_DENIED; /* handing out call rights is what GRANT is for */
     int64_t nh = handle_install_badged(current->proc->handles, e->obj, (uint32_t)rights, e->badge);
     if (nh > 0)
         kobj_ref(e->obj);
@@ -86,6 +89,20 @@ static int64_t sys_endpoint_mint(uint64_t h, uint64_t badge)
     if (nh > 0)
         kobj_ref(e->obj);
     return nh;
+}
+
+static int64_t sys_handle_close(uint64_t h)
+{
+    struct process *p = current->proc;
+    struct handle *e = NULL;
+    if (handle_get(p->handles, h, OBJ_XENTRY, 0, &e) < 0)
+        return handle_close(p->handles, h);
+    struct kobj *o = e->obj;
+    kobj_ref(o); /* the bitmap check below still needs it */
+    int r = handle_close(p->handles, h);
+    xentry_on_handle_close(p, o);
+    kobj_unref(o);
+    return r;
 }
 
 static int64_t sys_handle_info(uint64_t h)
@@ -290,7 +307,7 @@ void syscall_dispatch(struct trap_frame *f)
         f->x[REG_A0] = 0;
         return;
     case SYS_BRK: r = sys_brk(a[0]); break;
-    case SYS_HANDLE_CLOSE: r = handle_close(current->proc->handles, a[0]); break;
+    case SYS_HANDLE_CLOSE: r = sys_handle_close(a[0]); break;
     case SYS_HANDLE_DUPLICATE: r = sys_handle_duplicate(a[0], a[1]); break;
     case SYS_HANDLE_INFO: r = sys_handle_info(a[0]); break;
     case SYS_PROCESS_SPAWN: r = sys_spawn(a[0], a[1], a[2], a[3], a[4]); break;
@@ -326,6 +343,16 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_THREAD_SET_PRIORITY: r = sys_set_priority(a[0], a[1]); break;
     case SYS_ENDPOINT_MINT: r = sys_endpoint_mint(a[0], a[1]); break;
     case SYS_BOOTIMAGE_LIST: r = sys_bootimage_list(a[0], a[1]); break;
+    case SYS_XENTRY_CREATE: r = sys_xentry_create(a[0], a[1], a[2]); break;
+    case SYS_XENTRY_GRANT: r = sys_xentry_grant(a[0], a[1]); break;
+    case SYS_XENTRY_BIND: r = sys_xentry_bind(a[0]); break;
+    case SYS_XENTRY_DESTROY: r = sys_xentry_destroy(a[0]); break;
+    case SYS_XENTRY_INFO: r = sys_xentry_info(a[0], a[1]); break;
+    case SYS_RELAY_CREATE: r = sys_relay_create(a[0], a[1]); break;
+    case SYS_RELAY_ATTACH: r = sys_relay_attach(a[0], a[1]); break;
+    case SYS_RELAY_DETACH: r = sys_relay_detach(a[0]); break;
+    case SYS_XPC_CALL_TIMEOUT: r = sys_xpc_call_timeout(f); break;
+    case SYS_XPC_INFO: r = sys_xpc_info(a[0]); break;
     default: r = ERR_BAD_SYSCALL; break;
     }
     f->x[REG_A0] = (uint64_t)r;

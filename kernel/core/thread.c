@@ -2,6 +2,7 @@
 #include <kernel/object.h>
 #include <kernel/ipc.h>
 #include <kernel/fpu.h>
+#include <kernel/xpc.h>
 
 static int ipcbuf_slot_alloc(struct address_space *as)
 {
@@ -36,6 +37,7 @@ struct thread *thread_create(struct process *p, uint64_t entry, uint64_t sp, uin
     kobj_init(&t->obj, OBJ_THREAD); /* this reference is dropped when the thread dies */
     kobj_ref(&p->obj);
     t->proc = p;
+    t->home = p;
     list_add_tail(&p->threads, &t->proc_link);
     p->nthreads++;
     list_init(&t->run_link);
@@ -52,7 +54,7 @@ struct thread *thread_create(struct process *p, uint64_t entry, uint64_t sp, uin
 }
 
 /* Unlinks t from whatever it waits in. */
-static void unlink_blocked(struct thread *t)
+void thread_unlink_blocked(struct thread *t)
 {
     if (t->state == TS_READY)
         sched_unready(t);
@@ -65,10 +67,12 @@ void thread_kill(struct thread *t, int64_t code)
 {
     if (t->state == TS_DEAD)
         return;
-    struct process *p = t->proc;
-    unlink_blocked(t);
+    struct process *p = t->home;
+    thread_unlink_blocked(t);
     ipc_thread_cleanup(t);
     fpu_release(t);
+    xpc_thread_release(t);
+    t->proc = p;
     t->state = TS_DEAD;
     t->exit_code = code;
     uint32_t slot = (uint32_t)((t->ipcbuf_va - USER_IPCBUF_BASE) / PAGE_SIZE);
@@ -99,7 +103,7 @@ void thread_exit_current(int64_t code)
 void thread_destroy(struct kobj *o)
 {
     struct thread *t = container_of(o, struct thread, obj);
-    struct process *p = t->proc;
+    struct process *p = t->home;
     fpu_release(t);
     kfree(t, sizeof(*t));
     kobj_unref(&p->obj);

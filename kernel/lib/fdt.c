@@ -149,7 +149,11 @@ int fdt_parse(const void *fdt, struct boot_info *info)
             else if (IS("timebase-frequency") && depth == 1 && in_cpus_depth1 &&
                      (len == 4 || len == 8))
                 info->timebase_hz = read_cells(s, len / 4);
-            else if (IS("bootargs") && depth == 1 && nd->reg_shift == 0xffffffff) {
+            else if (IS("riscv,isa") && depth == 2 && in_cpus_depth1) {
+                for (uint32_t i = 0; i + 5 <= len; i++)
+                    if (memcmp(s + i, "_xxpc", 5) == 0)
+                        info->has_xpc = true;
+            } else if (IS("bootargs") && depth == 1 && nd->reg_shift == 0xffffffff) {
                 uint32_t n = len < sizeof(info->bootargs) - 1 ? len : sizeof(info->bootargs) - 1;
                 memcpy(info->bootargs, s, n);
                 info->bootargs[n] = 0;

@@ -47,32 +47,16 @@ static bool is_fp_instruction(uint32_t insn)
     }
 }
 
-/* The faulting instruction, read from user memory (stval need not hold it). */
-static bool fetch_instruction(uint64_t pc, uint32_t *insn)
-{
-    uint16_t lo, hi;
-    if (copy_from_user(&lo, pc, 2) < 0)
-        return false;
-    if ((lo & 3) != 3) {
-        *insn = lo;
-        return true;
-    }
-    if (copy_from_user(&hi, pc + 2, 2) < 0)
-        return false;
-    *insn = lo | (uint32_t)hi << 16;
-    return true;
-}
-
 bool fpu_claim_first_use(struct thread *t, const struct trap_frame *f)
 {
     uint32_t insn;
     /* A thread that has FP state already runs with FS on: its illegal instruction is real. */
-    if (t->fp || !fetch_instruction(f->sepc, &insn) || !is_fp_instruction(insn))
+    if (t->fp || !fetch_user_insn(f->sepc, &insn) || !is_fp_instruction(insn))
         return false;
     struct fp_context *c = kmalloc(sizeof(*c)); /* zeroed: the architectural reset state */
     if (!c) {
-        kprintf("[%s] no memory for an FP context: killed\n", t->proc->name);
-        process_kill(t->proc, ERR_NO_MEMORY);
+        kprintf("[%s] no memory for an FP context: killed\n", t->home->name);
+        process_kill(t->home, ERR_NO_MEMORY);
         return true;
     }
     t->fp = c;

@@ -141,6 +141,18 @@ void as_activate(struct address_space *as)
         sfence_vma_all();
 }
 
+uint64_t as_satp(const struct address_space *as)
+{
+    return make_satp(as->root, as->asid);
+}
+
+/* The XPC engine switched satp behind the kernel's back (an xcall or xret in user mode): as is
+ * what the hart runs now. Only called in ASID mode, where such a switch needs no flush. */
+void as_assume_active(struct address_space *as)
+{
+    active = as;
+}
+
 /* Walks to the leaf PTE for va, allocating tables when alloc is set. */
 static uint64_t *walk(struct address_space *as, uint64_t va, bool alloc)
 {
@@ -266,4 +278,20 @@ int copy_to_user(uint64_t udst, const void *src, size_t n)
     if (!user_range_ok(udst, n))
         return ERR_FAULT;
     return user_copy((void *)udst, src, n);
+}
+
+/* The faulting instruction, read from user memory (stval need not hold it). */
+bool fetch_user_insn(uint64_t pc, uint32_t *insn)
+{
+    uint16_t lo, hi;
+    if (copy_from_user(&lo, pc, 2) < 0)
+        return false;
+    if ((lo & 3) != 3) {
+        *insn = lo;
+        return true;
+    }
+    if (copy_from_user(&hi, pc + 2, 2) < 0)
+        return false;
+    *insn = lo | (uint32_t)hi << 16;
+    return true;
 }

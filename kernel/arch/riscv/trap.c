@@ -4,6 +4,7 @@
 #include <kernel/ipc.h>
 #include <kernel/sbi.h>
 #include <kernel/fpu.h>
+#include <kernel/xpc.h>
 
 void syscall_dispatch(struct trap_frame *f);
 void user_return(struct trap_frame *f) __attribute__((noreturn));
@@ -34,6 +35,7 @@ static void handle_interrupt(uint64_t cause)
     if (cause == IRQ_S_TIMER) {
         stat_timer_irqs++;
         timer_arm();
+        xpc_check_deadlines();
         sched_tick();
     } else if (cause == IRQ_S_EXTERNAL) {
         uint32_t irq;
@@ -63,6 +65,8 @@ void trap_from_user(struct trap_frame *f)
     uint64_t cause = csr_read(scause);
     if (current->fp) /* guard: FP-free threads, the IPC common case, pay nothing */
         fpu_note_trap(current, f);
+    if (current->xpc) /* guard, as for FP: the engine may have moved it into another process */
+        xpc_note_trap(current);
     if (cause & SCAUSE_INTERRUPT) {
         handle_interrupt(cause & ~SCAUSE_INTERRUPT);
     } else if (cause == EXC_ILLEGAL_INST && fpu_claim_first_use(current, f)) {
@@ -70,9 +74,11 @@ void trap_from_user(struct trap_frame *f)
     } else if (cause == EXC_ECALL_U) {
         f->sepc += 4;
         syscall_dispatch(f);
+    } else if (xpc_handle_exception(current, f, cause, csr_read(stval)) ||
+               xpc_emulate(current, f, cause, csr_read(stval))) {
+        /* an XPC instruction's fault became an error result, or the kernel emulated it */
     } else {
-        /* A fault the process did not ask for ends the process. The illegal-instruction case is
-         * where XPC trap-and-emulate will hook in. */
+        /* A fault the process did not ask for ends the process (the one whose code ran). */
         kprintf("[%s] %s at pc %lx, addr %lx: killed\n", current->proc->name, exc_name(cause),
                 f->sepc, csr_read(stval));
         process_kill(current->proc, -1000 - (int64_t)cause);
@@ -105,6 +111,7 @@ void trap_from_kernel(struct trap_frame *f)
 void thread_return_to_user(struct thread *t)
 {
     as_activate(t->proc->as);
+    xpc_switch_in(t);
     if (t->cont) {
         continuation_fn c = t->cont;
         t->cont = NULL;

@@ -12,6 +12,9 @@ void frame_init(uint64_t mem_base, uint64_t mem_size, uint64_t reserved_lo, uint
                 uint64_t fdt_base, uint64_t fdt_size);
 uint64_t frame_alloc(void); /* physical address, 0 when out of memory */
 void frame_free(uint64_t pa);
+/* n physically contiguous zeroed frames (relay segments, link stacks, the x-entry table). */
+uint64_t frame_alloc_contig(uint64_t n);
+void frame_free_contig(uint64_t pa, uint64_t n);
 uint64_t frames_used(void);
 uint64_t frames_total(void);
 uint64_t frames_free(void);
@@ -60,6 +63,8 @@ uint64_t kernel_mmio(uint64_t pa); /* kernel virtual address of a device registe
 struct address_space *as_create(void);
 void as_destroy(struct address_space *as);
 void as_activate(struct address_space *as); /* NULL: the kernel-only table */
+uint64_t as_satp(const struct address_space *as);
+void as_assume_active(struct address_space *as);
 /* Maps pa at va with PTE flags (U added); 0 or an error. */
 int as_map_page(struct address_space *as, uint64_t va, uint64_t pa, uint64_t flags);
 /* Allocates, zeroes and maps owned frames over [va, va+size). */
@@ -75,5 +80,7 @@ uint64_t as_lookup(struct address_space *as, uint64_t va, uint64_t need_flags);
 int copy_from_user(void *dst, uint64_t usrc, size_t n);
 int copy_to_user(uint64_t udst, const void *src, size_t n);
 bool user_range_ok(uint64_t va, size_t n);
+/* The instruction at a user pc (16 or 32 bits), read from the current address space. */
+bool fetch_user_insn(uint64_t pc, uint32_t *insn);
 
 #endif

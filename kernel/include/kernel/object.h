@@ -84,11 +84,17 @@ struct endpoint;
 struct thread;
 typedef void (*continuation_fn)(struct thread *t);
 
+struct xthread;
 struct thread {
     struct trap_frame frame; /* first: the trap entry finds it through sscratch */
     struct kobj obj;
+    /* Migrating threads (XPC): `home` owns the thread; `proc` is the process whose code it runs
+     * now, the callee's while it is inside an xcall. System calls, faults and the address space
+     * are the runtime process's; scheduling state, IPC buffer and lifetime are the thread's. */
     struct process *proc;
-    struct list proc_link; /* in process->threads */
+    struct process *home;
+    struct xthread *xpc;   /* NULL until the thread's first XPC instruction */
+    struct list proc_link; /* in home->threads */
     struct list run_link;  /* in a run queue or a wait queue */
     enum thread_state state;
     enum block_reason block;
@@ -122,6 +128,7 @@ struct process {
     bool dead;
     int64_t exit_code;
     struct list waiters; /* threads in object_wait on this process */
+    struct xproc *xpc;   /* XPC runtime state: xcall-cap bitmap, seg-list; NULL until used */
     char name[32];
 };
 

@@ -45,6 +45,17 @@ enum sys_number {
     SYS_THREAD_SET_PRIORITY = 33,
     SYS_BOOTIMAGE_LIST = 34,
     SYS_ENDPOINT_MINT = 35,
+    /* XPC (docs/xpc-kernel.md) */
+    SYS_XENTRY_CREATE = 36,
+    SYS_XENTRY_GRANT = 37,
+    SYS_XENTRY_BIND = 38,
+    SYS_XENTRY_DESTROY = 39,
+    SYS_XENTRY_INFO = 40,
+    SYS_RELAY_CREATE = 41,
+    SYS_RELAY_ATTACH = 42,
+    SYS_RELAY_DETACH = 43,
+    SYS_XPC_CALL_TIMEOUT = 44,
+    SYS_XPC_INFO = 45,
     SYS_COUNT
 };
 
@@ -65,6 +76,16 @@ enum sys_number {
 #define ERR_BAD_STATE        (-14) /* e.g. reply with nobody to reply to */
 #define ERR_ALREADY_BOUND    (-15) /* the interrupt line is already bound */
 #define ERR_NOT_SUPPORTED    (-16) /* e.g. sending a channel handle through itself */
+#define ERR_TIMED_OUT        (-17) /* an XPC call outlived its time limit */
+/* An XPC instruction that faults in user mode returns -cause in a0 and continues after it. */
+#define ERR_XPC_INVALID_XENTRY  (-24) /* xcall: no such x-entry (or destroyed) */
+#define ERR_XPC_INVALID_CAP     (-25) /* xcall: the caller holds no call right for it */
+#define ERR_XPC_INVALID_LINKAGE (-26) /* xret with nothing to return to */
+#define ERR_XPC_LINK_OVERFLOW   (-27) /* xcall: the thread's link stack is full */
+#define ERR_XPC_INVALID_SWAPSEG (-28) /* swapseg: index beyond the seg-list */
+#define ERR_XPC_SEG_MISMATCH    (-29) /* xret: the active segment is not the one handed over */
+#define ERR_XPC_INVALID_SEGMASK (-30) /* xcall: the seg-mask leaves the active segment */
+#define ERR_XPC_BUSY            (-31) /* libxpc: every context of the x-entry is taken */
 
 /* Handle rights. */
 #define RIGHT_READ        (1u << 0)
@@ -74,9 +95,10 @@ enum sys_number {
 #define RIGHT_MAP         (1u << 4)
 #define RIGHT_WAIT        (1u << 5)
 #define RIGHT_MANAGE      (1u << 6) /* kill a process, set a thread's priority */
-#define RIGHT_GRANT       (1u << 7) /* reserved for XPC: hand out call rights */
+#define RIGHT_GRANT       (1u << 7) /* x-entry: hand out call rights (duplicate needs it) */
+#define RIGHT_CALL        (1u << 8) /* x-entry: bind it into the process's xcall-cap bitmap */
 #define RIGHT_SAME_RIGHTS 0xffffffffu
-#define RIGHTS_ALL        0xffu
+#define RIGHTS_ALL        0x1ffu
 
 /* Kernel object types (SYS_HANDLE_INFO returns type | rights << 8). */
 enum obj_type {
@@ -88,7 +110,9 @@ enum obj_type {
     OBJ_ENDPOINT,
     OBJ_CHANNEL,
     OBJ_INTERRUPT,
-    OBJ_RESOURCE, /* the root resource: the right to power off and to bind interrupts */
+    OBJ_RESOURCE,  /* the root resource: the right to power off and to bind interrupts */
+    OBJ_XENTRY,    /* an XPC entry point of a server process */
+    OBJ_RELAY_SEG, /* an XPC relay segment: physically contiguous, lives in the relay window */
     OBJ_TYPE_COUNT
 };
 
@@ -160,6 +184,28 @@ struct kstats {
     uint64_t fp_restores;        /* FP registers loaded for a thread switched in */
     uint64_t fp_contexts;        /* live FP contexts */
 };
+
+/* XPC limits and the x-entry information block (SYS_XENTRY_INFO). */
+#define XPC_MAX_XENTRIES 1024 /* the x-entry table: IDs 0..1023 */
+#define XPC_LINK_DEPTH   63   /* calls a thread can nest: 64 records less the sentinel */
+#define XPC_SEGLIST_SIZE 16   /* seg-list entries per process */
+#define XPC_MAX_CALLERS  64   /* contexts an x-entry may declare */
+#define RELAY_MAX_SIZE   (16u << 20)
+struct xentry_info {
+    uint64_t id;          /* the x-entry ID for xcall */
+    uint64_t max_callers; /* the contexts its server declared */
+    uint64_t chain_bytes; /* what the server may add to a message, worst case down its chain */
+};
+/* SYS_XPC_INFO queries. */
+#define XPC_INFO_MODE     0 /* returns XPC_MODE_* */
+#define XPC_INFO_DEPTH    1 /* calls the current thread is nested in (0 at home) */
+#define XPC_MODE_ENGINE   1 /* the hardware engine runs xcall/xret/swapseg */
+#define XPC_MODE_EMULATED 2 /* no engine (or xpc=emulate): the kernel traps and emulates them */
+/* The libxpc context ABI the kernel relies on to unwind a call whose callee died: while a callee
+ * context runs, tp points just past three words holding the caller's sp, gp and tp. */
+#define XPC_CTX_CALLER_SP (-24)
+#define XPC_CTX_CALLER_GP (-16)
+#define XPC_CTX_CALLER_TP (-8)
 
 /* User address-space layout (see docs/kernel.md). */
 #define USER_BASE         0x00010000ULL

@@ -1,0 +1,343 @@
+/* XPC: the engine's mode, the x-entry table and x-entry objects, per-process runtime state, and
+ * switching the engine's CSRs with the running thread.
+ *
+ * The kernel keeps one x-entry table for the whole machine (IDs are global, as the engine's
+ * table is). A process that uses XPC gets a struct xproc: its xcall-cap bitmap (what xcap points
+ * at while the process's code runs) and its seg-list. */
+#include <kernel/xpc.h>
+#include <kernel/riscv.h>
+#include <kernel/ipc.h>
+
+#define XTBL_PAGES ((XPC_MAX_XENTRIES * XPC_XENTRY_SIZE + PAGE_SIZE - 1) / PAGE_SIZE)
+
+#define STR_(x)          #x
+#define STR(x)           STR_(x)
+#define xcsr_read(n)     csr_read(n)
+#define xcsr_write(n, v) csr_write(n, v)
+
+struct xentry {
+    struct kobj obj;
+    uint32_t id;
+    bool live; /* in the table; false once destroyed or its server died */
+    struct process *owner;
+    uint64_t max_callers, chain_bytes;
+};
+
+int xpc_mode = XPC_MODE_EMULATED;
+uint64_t stat_xpc_emulated, stat_xpc_faults, stat_xpc_unwinds;
+static uint64_t *xtbl;
+static struct xentry *xentry_by_id[XPC_MAX_XENTRIES];
+static struct list all_xprocs = {&all_xprocs, &all_xprocs};
+
+/* A thread that has not used XPC runs with an empty bitmap and no link stack: its first XPC
+ * instruction faults, and the kernel gives it real state then (as lazy FP does). */
+static struct xproc null_xproc __attribute__((aligned(64)));
+static const struct xpc_regs null_regs = {.xcap = (uint64_t)&null_xproc};
+static const struct xpc_regs *loaded; /* what the engine CSRs hold; NULL = nothing known */
+
+static bool strhas(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+void xpc_flush_engine_cache(void)
+{
+    if (xpc_mode == XPC_MODE_ENGINE)
+        csr_set(0x5C7, XPC_XCTL_FLUSH);
+}
+
+void xpc_init(bool engine_present, const char *bootargs)
+{
+    xtbl = phys_to_virt(frame_alloc_contig(XTBL_PAGES));
+    if (!xtbl)
+        panic("xpc: no memory for the x-entry table");
+    heap_frames += XTBL_PAGES; /* kernel-owned for good: not a leak */
+    /* The engine switches satp without a flush, which is only right with ASID-tagged TLBs. */
+    bool use_engine = engine_present && vm_asid_mode() && !strhas(bootargs, "xpc=emulate");
+    xpc_mode = use_engine ? XPC_MODE_ENGINE : XPC_MODE_EMULATED;
+    if (use_engine) {
+        xcsr_write(0x5C0, (uint64_t)xtbl);
+        xcsr_write(0x5C1, XPC_MAX_XENTRIES);
+        xcsr_write(0x5C7, XPC_XCTL_ENABLE | XPC_XCTL_NONBLOCK_LINK | XPC_XCTL_FLUSH);
+    } else if (engine_present) {
+        xcsr_write(0x5C7, 0); /* disabled: the instructions trap and are emulated */
+    }
+    kprintf("xpc: %s\n", use_engine       ? "engine"
+                         : engine_present ? "engine present, emulated (xpc=emulate or no ASIDs)"
+                                          : "no engine, emulated");
+}
+
+/* ---- Per-process runtime state ---- */
+
+struct xproc *xproc_get(struct process *p)
+{
+    if (p->xpc)
+        return p->xpc;
+    if (p->dead)
+        return NULL;
+    struct xproc *x = kmalloc(sizeof(*x));
+    if (!x)
+        return NULL;
+    x->proc = p;
+    list_add_tail(&all_xprocs, &x->link);
+    p->xpc = x;
+    return x;
+}
+
+struct process *xproc_owner(uint64_t xcap)
+{
+    if (xcap == (uint64_t)&null_xproc || xcap == 0)
+        return NULL;
+    return ((struct xproc *)xcap)->proc;
+}
+
+uint64_t *xpc_table(void)
+{
+    return xtbl;
+}
+
+struct list *xpc_all_xprocs(void)
+{
+    return &all_xprocs;
+}
+
+void xpc_process_release(struct process *p)
+{
+    if (!p->xpc)
+        return;
+    list_del(&p->xpc->link);
+    kfree(p->xpc, sizeof(*p->xpc));
+    p->xpc = NULL;
+}
+
+/* ---- CSR switching (engine mode) ---- */
+
+static void csr_load(const struct xpc_regs *r)
+{
+    xcsr_write(0x5C2, r->xcap);
+    xcsr_write(0x5C3, r->xlink);
+    xcsr_write(0x5C4, r->xlinklim);
+    xcsr_write(0x5C5, r->xseglist);
+    xcsr_write(0x5C6, r->xseglistsz);
+    xcsr_write(0x5C8, r->xsegva);
+    xcsr_write(0x5C9, r->xsegpa);
+    xcsr_write(0x5CA, r->xseglen);
+    xcsr_write(0x8C0, r->xsegmask);
+    xcsr_write(0x5CB, r->xcaller);
+}
+
+static void csr_save(struct xpc_regs *r)
+{
+    r->xcap = xcsr_read(0x5C2);
+    r->xlink = xcsr_read(0x5C3);
+    r->xlinklim = xcsr_read(0x5C4);
+    r->xseglist = xcsr_read(0x5C5);
+    r->xseglistsz = xcsr_read(0x5C6);
+    r->xsegva = xcsr_read(0x5C8);
+    r->xsegpa = xcsr_read(0x5C9);
+    r->xseglen = xcsr_read(0x5CA);
+    r->xsegmask = xcsr_read(0x8C0);
+    r->xcaller = xcsr_read(0x5CB);
+}
+
+void xpc_switch_in(struct thread *t)
+{
+    if (xpc_mode != XPC_MODE_ENGINE)
+        return;
+    const struct xpc_regs *want = t->xpc ? &t->xpc->r : &null_regs;
+    if (loaded == want)
+        return; /* the common case: the thread that trapped returns, or neither uses XPC */
+    if (loaded && loaded != &null_regs)
+        csr_save((struct xpc_regs *)loaded);
+    csr_load(want);
+    loaded = want;
+}
+
+void xpc_sync(struct thread *t)
+{
+    if (t->xpc && loaded == &t->xpc->r)
+        csr_save(&t->xpc->r);
+}
+
+void xpc_regs_changed(struct thread *t)
+{
+    if (t->xpc && loaded == &t->xpc->r)
+        csr_load(&t->xpc->r);
+}
+
+void xpc_forget_loaded(struct thread *t)
+{
+    if (t->xpc && loaded == &t->xpc->r)
+        loaded = NULL;
+}
+
+/* The thread trapped: its xcap says whose code it was running. */
+void xpc_note_trap(struct thread *t)
+{
+    if (xpc_mode != XPC_MODE_ENGINE)
+        return; /* emulation keeps t->proc current itself */
+    struct process *p = xproc_owner(xcsr_read(0x5C2));
+    if (!p)
+        p = t->home;
+    if (p != t->proc) {
+        t->proc = p;
+        as_assume_active(p->as); /* the engine loaded p's satp */
+    }
+}
+
+/* ---- x-entries ---- */
+
+static void xentry_revoke(struct xentry *x)
+{
+    if (!x->live)
+        return;
+    x->live = false;
+    memset(&xtbl[x->id * 4], 0, XPC_XENTRY_SIZE);
+    for (struct list *l = all_xprocs.next; l != &all_xprocs; l = l->next)
+        container_of(l, struct xproc, link)->capbits[x->id / 64] &= ~XPC_CAP_BIT(x->id);
+    xentry_by_id[x->id] = NULL;
+    xpc_flush_engine_cache(); /* the cache may hold the entry and its cap bits */
+}
+
+void xpc_revoke_entries_of(struct process *p)
+{
+    for (uint32_t i = 0; i < XPC_MAX_XENTRIES; i++)
+        if (xentry_by_id[i] && xentry_by_id[i]->owner == p)
+            xentry_revoke(xentry_by_id[i]);
+}
+
+void xentry_destroy(struct kobj *o)
+{
+    struct xentry *x = container_of(o, struct xentry, obj);
+    xentry_revoke(x);
+    kfree(x, sizeof(*x));
+}
+
+static int get_xentry(uint64_t h, uint32_t rights, struct xentry **out, struct handle **he)
+{
+    struct handle *e = NULL;
+    int r = handle_get(current->proc->handles, h, OBJ_XENTRY, rights, &e);
+    if (r < 0)
+        return r;
+    *out = container_of(e->obj, struct xentry, obj);
+    if (he)
+        *he = e;
+    return 0;
+}
+
+int64_t sys_xentry_create(uint64_t pc, uint64_t max_callers, uint64_t chain_bytes)
+{
+    struct process *p = current->proc;
+    if (pc < USER_BASE || pc >= USER_TOP || (pc & 1) || max_callers == 0 ||
+        max_callers > XPC_MAX_CALLERS || chain_bytes > RELAY_MAX_SIZE)
+        return ERR_INVALID_ARGS;
+    if (!handle_table_has_room(p->handles, 1))
+        return ERR_NO_RESOURCES;
+    uint32_t id = 0;
+    while (id < XPC_MAX_XENTRIES && xentry_by_id[id])
+        id++;
+    if (id == XPC_MAX_XENTRIES)
+        return ERR_NO_RESOURCES;
+    struct xproc *xp = xproc_get(p);
+    struct xentry *x = xp ? kmalloc(sizeof(*x)) : NULL;
+    if (!x)
+        return ERR_NO_MEMORY;
+    kobj_init(&x->obj, OBJ_XENTRY);
+    x->id = id;
+    x->live = true;
+    x->owner = p;
+    x->max_callers = max_callers;
+    x->chain_bytes = chain_bytes;
+    xentry_by_id[id] = x;
+    uint64_t *w = &xtbl[id * 4];
+    w[0] = pc;
+    w[1] = as_satp(p->as);
+    w[2] = (uint64_t)xp;
+    w[3] = XPC_XENTRY_SEGLIST_WORD((uint64_t)xp->seglist, XPC_SEGLIST_SIZE);
+    xpc_flush_engine_cache();
+    return handle_install(p->handles, &x->obj,
+                          RIGHT_CALL | RIGHT_GRANT | RIGHT_MANAGE | RIGHT_DUPLICATE |
+                              RIGHT_TRANSFER);
+}
+
+int64_t sys_xentry_grant(uint64_t h, uint64_t rights)
+{
+    struct xentry *x;
+    int r = get_xentry(h, RIGHT_GRANT, &x, NULL);
+    if (r < 0)
+        return r;
+    if (rights & ~(uint64_t)(RIGHT_CALL | RIGHT_GRANT | RIGHT_DUPLICATE | RIGHT_TRANSFER))
+        return ERR_INVALID_ARGS; /* MANAGE (destroy) stays with the server */
+    int64_t nh = handle_install(current->proc->handles, &x->obj, (uint32_t)rights);
+    if (nh > 0)
+        kobj_ref(&x->obj);
+    return nh;
+}
+
+int64_t sys_xentry_bind(uint64_t h)
+{
+    struct xentry *x;
+    int r = get_xentry(h, RIGHT_CALL, &x, NULL);
+    if (r < 0)
+        return r;
+    if (!x->live)
+        return ERR_PEER_CLOSED;
+    struct xproc *xp = xproc_get(current->proc);
+    if (!xp)
+        return ERR_NO_MEMORY;
+    xp->capbits[x->id / 64] |= XPC_CAP_BIT(x->id);
+    xpc_flush_engine_cache(); /* a cached "no" for this caller must not outlive the grant */
+    return x->id;
+}
+
+/* Closing the process's last call handle for an entry takes the bit back. */
+void xentry_on_handle_close(struct process *p, struct kobj *o)
+{
+    struct xentry *x = container_of(o, struct xentry, obj);
+    if (!p->xpc || !x->live)
+        return;
+    for (uint32_t i = 0; i < HANDLE_TABLE_SIZE; i++) {
+        struct handle *e = &p->handles->slot[i];
+        if (e->obj == o && (e->rights & RIGHT_CALL))
+            return;
+    }
+    p->xpc->capbits[x->id / 64] &= ~XPC_CAP_BIT(x->id);
+    xpc_flush_engine_cache();
+}
+
+int64_t sys_xentry_destroy(uint64_t h)
+{
+    struct xentry *x;
+    int r = get_xentry(h, RIGHT_MANAGE, &x, NULL);
+    if (r < 0)
+        return r;
+    if (!x->live)
+        return ERR_BAD_STATE;
+    xentry_revoke(x);
+    return 0;
+}
+
+int64_t sys_xentry_info(uint64_t h, uint64_t out)
+{
+    struct xentry *x;
+    int r = get_xentry(h, 0, &x, NULL);
+    if (r < 0)
+        return r;
+    if (!x->live)
+        return ERR_PEER_CLOSED;
+    struct xentry_info info = {x->id, x->max_callers, x->chain_bytes};
+    return copy_to_user(out, &info, sizeof(info));
+}
+
+int64_t sys_xpc_info(uint64_t what)
+{
+    switch (what) {
+    case XPC_INFO_MODE: return xpc_mode;
+    case XPC_INFO_DEPTH: return current->xpc ? (int64_t)xpc_depth(current) : 0;
+    default: return ERR_INVALID_ARGS;
+    }
+}

@@ -1,0 +1,108 @@
+/* xpctest's server role: the entries the tests call, in their own process. On start it sends
+ * call handles for all of them over its bootstrap channel, then serves commands on it:
+ * a message carrying a handle binds that entry here and answers its ID; "quit" ends it. */
+#include <stdio.h>
+#include <string.h>
+#include <xpc/usys.h>
+#include <xpc/xpc.h>
+#include "xpctest.h"
+
+uint64_t secret = 0x5e7e7;
+static int64_t forward_id = -1;
+
+static void on_echo(struct xpc_msg *m)
+{
+    for (int i = 1; i < 6; i++)
+        m->r[i]++;
+    m->r[6] = xpc_caller();
+    m->r[0] = 0;
+}
+
+/* Sums the active segment and adds 1 to every byte of it. */
+static void on_seg(struct xpc_msg *m)
+{
+    size_t len;
+    uint8_t *p = xpc_seg_active(&len);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < len; i++) {
+        sum += p[i];
+        p[i]++;
+    }
+    m->r[0] = 0;
+    m->r[1] = sum;
+    m->r[2] = len;
+    m->r[3] = (uint64_t)p;
+}
+
+/* What lives at the caller's address in this address space: never the caller's data. */
+static void on_peek(struct xpc_msg *m)
+{
+    m->r[1] = m->r[1] == (uint64_t)&secret ? secret : 0;
+    m->r[0] = 0;
+}
+
+static void on_sleep(struct xpc_msg *m)
+{
+    sys_sleep_ns(m->r[1]);
+    m->r[0] = 0;
+    m->r[1] = 42;
+}
+
+static void on_spin(struct xpc_msg *m)
+{
+    (void)m;
+    for (volatile int i = 0;; i++)
+        ;
+}
+
+static void on_crash(struct xpc_msg *m)
+{
+    (void)m;
+    volatile uint64_t *volatile nowhere = (volatile uint64_t *)8;
+    *nowhere = 1; /* a fault in the callee ends the callee's process */
+}
+
+/* Returns without the segment it was handed: swaps it into the (empty) seg-list slot. */
+static void on_badret(struct xpc_msg *m)
+{
+    xpc_seg_swap(XPC_SEGLIST_SIZE - 1);
+    m->r[0] = 0;
+}
+
+/* Passes the call on to the entry bound by the last command. */
+static void on_forward(struct xpc_msg *m)
+{
+    struct xpc_msg inner = *m;
+    int64_t r = forward_id < 0 ? ERR_BAD_STATE : xpc_call((uint64_t)forward_id, &inner);
+    *m = inner;
+    m->r[0] = (uint64_t)r;
+}
+
+int server_main(void)
+{
+    static const xpc_handler_t fns[SERVER_ENTRIES] = {
+        [S_ECHO] = on_echo, [S_SEG] = on_seg,     [S_PEEK] = on_peek,     [S_SLEEP] = on_sleep,
+        [S_SPIN] = on_spin, [S_CRASH] = on_crash, [S_BADRET] = on_badret, [S_FORWARD] = on_forward,
+    };
+    uint64_t ch = xpc_bootstrap_handle, handles[SERVER_ENTRIES];
+    for (int i = 0; i < SERVER_ENTRIES; i++) {
+        int64_t h = xpc_entry_create(fns[i], 4, 0, 0);
+        int64_t g = h > 0 ? xpc_grant_call((uint64_t)h) : h;
+        if (g < 0) {
+            printf("xpctest server: entry %d: %s\n", i, xpc_strerror(g));
+            return 1;
+        }
+        handles[i] = (uint64_t)g;
+    }
+    if (sys_channel_write(ch, "entries", 7, handles, SERVER_ENTRIES) < 0)
+        return 1;
+    for (;;) {
+        char cmd[8];
+        uint64_t h = 0, actual;
+        int64_t n = sys_channel_read(ch, cmd, sizeof(cmd), &h, 1, &actual, CHANNEL_READ_WAIT);
+        if (n < 0 || (actual == 4 && memcmp(cmd, "quit", 4) == 0))
+            return 0;
+        forward_id = xpc_bind(h);
+        sys_channel_write(ch, &forward_id, sizeof(forward_id), NULL, 0);
+    }
+}

@@ -1,0 +1,394 @@
+/* xpctest: the kernel's XPC and libxpc, end to end, under whatever runs the instructions (the
+ * engine, or the kernel's emulation). argv[1] picks a role: none = the tests, reporting
+ * {passed, failed} over the bootstrap channel as utest does; "server" = server.c;
+ * "twothreads" = a caller whose second thread reaches for the first one's segment. */
+#include <stdio.h>
+#include <string.h>
+#include <xpc/usys.h>
+#include <xpc/xpc.h>
+#include "xpctest.h"
+
+static unsigned long passed, failed;
+
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        long long _a = (long long)(a), _b = (long long)(b);                                        \
+        if (_a == _b) {                                                                            \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, _a,    \
+                   #b, _b);                                                                        \
+        }                                                                                          \
+    } while (0)
+#define CHECK(c) CHECK_EQ(!!(c), 1)
+
+struct server {
+    int64_t proc;
+    uint64_t ch;
+    uint64_t entry[SERVER_ENTRIES]; /* call handles */
+    int64_t id[SERVER_ENTRIES];     /* bound here */
+};
+
+static int start_server(struct server *s, const char *role)
+{
+    uint64_t ch[2];
+    if (sys_channel_create(ch) < 0)
+        return -1;
+    s->proc = xpc_spawn("xpctest", role, ch[1]);
+    s->ch = ch[0];
+    char tag[8];
+    uint64_t actual;
+    if (s->proc < 0 || sys_channel_read(s->ch, tag, sizeof(tag), s->entry, SERVER_ENTRIES, &actual,
+                                        CHANNEL_READ_WAIT) < 0)
+        return -1;
+    for (int i = 0; i < SERVER_ENTRIES; i++)
+        s->id[i] = xpc_bind(s->entry[i]);
+    return 0;
+}
+
+static void stop_server(struct server *s)
+{
+    sys_channel_write(s->ch, "quit", 4, NULL, 0);
+    sys_object_wait((uint64_t)s->proc);
+    sys_handle_close((uint64_t)s->proc);
+    sys_handle_close(s->ch);
+    for (int i = 0; i < SERVER_ENTRIES; i++)
+        sys_handle_close(s->entry[i]);
+}
+
+/* Moves a call handle into the server and has it bind it for S_FORWARD. */
+static int64_t give_forward(struct server *s, uint64_t handle)
+{
+    int64_t id = -1;
+    uint64_t actual;
+    if (sys_channel_write(s->ch, "bind", 4, &handle, 1) < 0 ||
+        sys_channel_read(s->ch, &id, sizeof(id), NULL, 0, &actual, CHANNEL_READ_WAIT) < 0)
+        return -1;
+    return id;
+}
+
+static int64_t call(int64_t id, uint64_t a1, uint64_t a2)
+{
+    struct xpc_msg m = {{0, a1, a2, 0, 0, 0, 0}};
+    return xpc_call((uint64_t)id, &m);
+}
+
+/* ---- entries of this process ---- */
+
+static int64_t self_id, busy_id;
+
+static void on_recurse(struct xpc_msg *m)
+{
+    struct xpc_msg inner = {{0, m->r[1] + 1, 0, 0, 0, 0, 0}};
+    int64_t r = xpc_call((uint64_t)self_id, &inner);
+    if (r == 0) {
+        *m = inner; /* the deepest level's answer comes back up */
+    } else {
+        m->r[0] = 0;
+        m->r[1] = (uint64_t)sys_xpc_depth(); /* where it stopped, and why */
+        m->r[2] = (uint64_t)r;
+    }
+}
+
+static void on_busy(struct xpc_msg *m)
+{
+    struct xpc_msg inner = {{0}};
+    m->r[1] = (uint64_t)xpc_call((uint64_t)busy_id, &inner); /* our only context is ours */
+    m->r[0] = 0;
+}
+
+static void on_add(struct xpc_msg *m)
+{
+    m->r[0] = 0;
+    m->r[1] = m->r[1] + m->r[2];
+}
+
+static void test_local(void)
+{
+    int64_t h = xpc_entry_create(on_add, 2, 0, 0);
+    CHECK(h > 0);
+    int64_t id = xpc_bind((uint64_t)h);
+    CHECK(id >= 0);
+    struct xpc_msg m = {{0, 40, 2, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)id, &m), 0);
+    CHECK_EQ(m.r[1], 42);
+    CHECK_EQ(sys_xpc_depth(), 0);
+
+    /* Rights: binding needs CALL, handing CALL on needs GRANT. */
+    int64_t nocall = SYSCALL(SYS_XENTRY_GRANT, (uint64_t)h, RIGHT_TRANSFER, 0, 0, 0);
+    CHECK_EQ(xpc_bind((uint64_t)nocall), ERR_ACCESS_DENIED);
+    int64_t nogrant = SYSCALL(SYS_XENTRY_GRANT, (uint64_t)h, RIGHT_CALL | RIGHT_DUPLICATE, 0, 0, 0);
+    CHECK_EQ(sys_handle_duplicate((uint64_t)nogrant, RIGHT_CALL), ERR_ACCESS_DENIED);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_GRANT, (uint64_t)nogrant, RIGHT_CALL, 0, 0, 0), ERR_ACCESS_DENIED);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_GRANT, (uint64_t)h, RIGHT_MANAGE, 0, 0, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_DESTROY, (uint64_t)nogrant, 0, 0, 0, 0), ERR_ACCESS_DENIED);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_CREATE, 0, 1, 0, 0, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_CREATE, 0x10000, 0, 0, 0, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_CREATE, 0x10000, XPC_MAX_CALLERS + 1, 0, 0, 0), ERR_INVALID_ARGS);
+    sys_handle_close((uint64_t)nocall);
+    sys_handle_close((uint64_t)nogrant);
+
+    /* Bad and revoked IDs. */
+    CHECK_EQ(call(XPC_MAX_XENTRIES + 5, 0, 0), ERR_XPC_INVALID_XENTRY);
+    CHECK_EQ(call(-1 & 0x7fffffff, 0, 0), ERR_XPC_INVALID_XENTRY);
+    CHECK_EQ(SYSCALL(SYS_XENTRY_DESTROY, (uint64_t)h, 0, 0, 0, 0), 0);
+    CHECK_EQ(call(id, 1, 2), ERR_XPC_INVALID_CAP); /* the bit went with the entry */
+    int64_t h2 = xpc_entry_create(on_add, 1, 0, 0);
+    struct xentry_info info;
+    CHECK_EQ(SYSCALL(SYS_XENTRY_INFO, (uint64_t)h2, (uint64_t)&info, 0, 0, 0), 0);
+    CHECK_EQ(info.id, (uint64_t)id);               /* the ID is reused... */
+    CHECK_EQ(call(id, 1, 2), ERR_XPC_INVALID_CAP); /* ...without the old right */
+    sys_handle_close((uint64_t)h);
+    sys_handle_close((uint64_t)h2);
+
+    /* Closing the last call handle takes the right back. */
+    int64_t h3 = xpc_entry_create(on_add, 1, 0, 0);
+    int64_t c3 = xpc_grant_call((uint64_t)h3);
+    int64_t id3 = xpc_bind((uint64_t)c3);
+    CHECK_EQ(call(id3, 1, 1), 0);
+    sys_handle_close((uint64_t)h3); /* still has CALL: h3 had every right */
+    CHECK_EQ(call(id3, 1, 1), 0);
+    sys_handle_close((uint64_t)c3);
+    CHECK_EQ(call(id3, 1, 1), ERR_XPC_INVALID_CAP);
+
+    /* A return with nothing to return to; swapping beyond the list. */
+    register int64_t a0 __asm__("a0") = 7;
+    __asm__ volatile(XPC_ASM_XRET : "+r"(a0)::"memory");
+    CHECK_EQ(a0, ERR_XPC_INVALID_LINKAGE);
+    CHECK_EQ(xpc_seg_swap(XPC_SEGLIST_SIZE), ERR_XPC_INVALID_SWAPSEG);
+}
+
+static void test_limits(void)
+{
+    /* Nesting until the link stack is full: the innermost call gets the overflow error. */
+    int64_t h = xpc_entry_create(on_recurse, XPC_MAX_CALLERS, 0, 2048);
+    self_id = xpc_bind((uint64_t)h);
+    struct xpc_msg m = {{0, 0, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)self_id, &m), 0);
+    CHECK_EQ(m.r[1], XPC_LINK_DEPTH);
+    CHECK_EQ(m.r[2], ERR_XPC_LINK_OVERFLOW);
+    CHECK_EQ(sys_xpc_depth(), 0);
+    sys_handle_close((uint64_t)h);
+
+    /* One context, taken: the second caller is refused at once, not queued. */
+    int64_t hb = xpc_entry_create(on_busy, 1, 0, 0);
+    busy_id = xpc_bind((uint64_t)hb);
+    struct xpc_msg b = {{0}};
+    CHECK_EQ(xpc_call((uint64_t)busy_id, &b), 0);
+    CHECK_EQ(b.r[1], ERR_XPC_BUSY);
+    CHECK_EQ(xpc_call((uint64_t)busy_id, &b), 0); /* and the context came back */
+    sys_handle_close((uint64_t)hb);
+}
+
+static void test_server(struct server *s)
+{
+    struct xpc_msg m = {{0, 1, 2, 3, 4, 5, 0}};
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_ECHO], &m), 0);
+    CHECK_EQ(m.r[1] + m.r[2] + m.r[3] + m.r[4] + m.r[5], 20);
+    uint64_t me = m.r[6];
+    CHECK(me != 0);
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_ECHO], &m), 0);
+    CHECK_EQ(m.r[6], me); /* the caller identity is stable */
+
+    /* The callee sees its own memory at our addresses, never ours. */
+    secret = 0xc0ffee;
+    struct xpc_msg p = {{0, (uint64_t)&secret, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_PEEK], &p), 0);
+    CHECK_EQ(p.r[1], 0x5e7e7);
+
+    /* Timed calls: one that answers in time, one that never answers. */
+    struct xpc_msg t = {{0, 5, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call_timeout((uint64_t)s->id[S_ECHO], &t, 1000000000ULL), 0);
+    CHECK_EQ(t.r[1], 6);
+    CHECK_EQ(sys_xpc_depth(), 0);
+    CHECK_EQ(xpc_call_timeout((uint64_t)s->id[S_SPIN], &t, 20000000ULL), ERR_TIMED_OUT);
+    CHECK_EQ(sys_xpc_depth(), 0);
+    CHECK_EQ(call(s->id[S_ECHO], 1, 1), 0); /* the server is still there for others */
+}
+
+static void test_segments(struct server *s)
+{
+    struct xpc_seg seg;
+    CHECK_EQ(xpc_seg_alloc(8192, MAP_READ | MAP_WRITE, 0, &seg), 0);
+    CHECK((uint64_t)seg.va >= RELAY_WINDOW_BASE && (uint64_t)seg.va < RELAY_WINDOW_LIMIT);
+    CHECK_EQ(SYSCALL(SYS_RELAY_ATTACH, seg.handle, 1, 0, 0, 0), ERR_BAD_STATE); /* one place */
+    CHECK_EQ(xpc_seg_swap(0), 0);
+    size_t len;
+    CHECK_EQ((uint64_t)xpc_seg_active(&len), (uint64_t)seg.va);
+    CHECK_EQ(len, 8192);
+    uint8_t *p = seg.va;
+    uint64_t sum = 0;
+    for (int i = 0; i < 8192; i++) {
+        p[i] = (uint8_t)(i * 7);
+        sum += p[i];
+    }
+    struct xpc_msg m = {{0}};
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_SEG], &m), 0);
+    CHECK_EQ(m.r[1], sum);
+    CHECK_EQ(m.r[2], 8192);
+    CHECK_EQ(p[100], (uint8_t)(100 * 7 + 1)); /* the callee's writes, in place, no copy */
+
+    /* A mask hands over a window of it; the rest stays out of reach. */
+    xpc_seg_mask(4096, 1024);
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_SEG], &m), 0);
+    CHECK_EQ(m.r[2], 1024);
+    CHECK_EQ(m.r[3], (uint64_t)seg.va + 4096);
+    CHECK_EQ(p[100], (uint8_t)(100 * 7 + 1));
+    CHECK_EQ(p[4096], (uint8_t)(4096 * 7 + 2));
+    CHECK_EQ(p[5120], (uint8_t)(5120 * 7 + 1));
+    CHECK_EQ((uint64_t)xpc_seg_active(&len), (uint64_t)seg.va); /* the whole one came back */
+    CHECK_EQ(len, 8192);
+    xpc_seg_mask(8000, 1024); /* past the end */
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_SEG], &m), ERR_XPC_INVALID_SEGMASK);
+    xpc_seg_mask(0, 0);
+
+    /* Chain sizing: what a caller needs for the server's declared chain. */
+    CHECK_EQ(xpc_chain_size(s->entry[S_SEG], 100), 100);
+    CHECK_EQ(xpc_seg_free(&seg), 0);
+    CHECK_EQ(xpc_seg_active(&len) != 0 || len != 0, 0);
+    CHECK_EQ(SYSCALL(SYS_RELAY_CREATE, 0, MAP_READ, 0, 0, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(SYSCALL(SYS_RELAY_CREATE, RELAY_MAX_SIZE + 1, MAP_READ, 0, 0, 0), ERR_INVALID_ARGS);
+}
+
+/* The callee dies under the caller: the caller gets an error, and its segment back. */
+static void test_crash(void)
+{
+    struct server v;
+    CHECK_EQ(start_server(&v, "server"), 0);
+    struct xpc_seg seg;
+    CHECK_EQ(xpc_seg_alloc(4096, MAP_READ | MAP_WRITE, 0, &seg), 0);
+    CHECK_EQ(xpc_seg_swap(0), 0);
+    ((uint64_t *)seg.va)[0] = 77;
+    CHECK_EQ(call(v.id[S_CRASH], 0, 0), ERR_PEER_CLOSED);
+    size_t len;
+    CHECK_EQ((uint64_t)xpc_seg_active(&len), (uint64_t)seg.va);
+    CHECK_EQ(((uint64_t *)seg.va)[0], 77);
+    CHECK_EQ(sys_object_wait((uint64_t)v.proc), -1000 - 15); /* store page fault */
+    CHECK_EQ(call(v.id[S_ECHO], 0, 0), ERR_XPC_INVALID_CAP); /* its entries went with it */
+    stop_server(&v);
+
+    /* Returning with another segment than it was given: the callee's xret is refused. */
+    CHECK_EQ(start_server(&v, "server"), 0);
+    CHECK_EQ(call(v.id[S_BADRET], 0, 0), ERR_PEER_CLOSED);
+    CHECK_EQ(sys_object_wait((uint64_t)v.proc), ERR_XPC_SEG_MISMATCH);
+    CHECK_EQ((uint64_t)xpc_seg_active(&len), (uint64_t)seg.va);
+    CHECK_EQ(xpc_seg_free(&seg), 0);
+    stop_server(&v);
+}
+
+struct killer {
+    int64_t proc;
+    uint64_t delay;
+};
+static void kill_later(void *arg)
+{
+    struct killer *k = arg;
+    sys_sleep_ns(k->delay);
+    sys_kill((uint64_t)k->proc);
+}
+
+/* A chain A -> B -> C where B dies while C works: C finishes, and A (not C) gets the error. */
+static void test_chain_death(void)
+{
+    struct server b, c;
+    CHECK_EQ(start_server(&b, "server"), 0);
+    CHECK_EQ(start_server(&c, "server"), 0);
+    CHECK(give_forward(&b, c.entry[S_SLEEP]) >= 0);
+    c.entry[S_SLEEP] = 0; /* moved */
+    struct xpc_msg m = {{0, 30000000, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)b.id[S_FORWARD], &m), 0); /* the chain works... */
+    CHECK_EQ(m.r[1], 42);
+    static struct killer k;
+    k = (struct killer){b.proc, 20000000};
+    int64_t th = xpc_thread_start(kill_later, &k, 4096, DEFAULT_PRIORITY);
+    m = (struct xpc_msg){{0, 100000000, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)b.id[S_FORWARD], &m), ERR_PEER_CLOSED); /* ...until B dies */
+    CHECK_EQ(sys_xpc_depth(), 0);
+    sys_object_wait((uint64_t)th);
+    sys_handle_close((uint64_t)th);
+    CHECK_EQ(call(c.id[S_ECHO], 1, 1), 0); /* C's other callers never noticed */
+    stop_server(&b);
+    stop_server(&c);
+}
+
+/* While a call holds the segment, another thread of the caller cannot touch it: the child's
+ * second thread faults and the child is killed. */
+static void test_second_thread(void)
+{
+    struct server s;
+    CHECK_EQ(start_server(&s, "server"), 0);
+    uint64_t ch[2];
+    sys_channel_create(ch);
+    uint64_t h = s.entry[S_SLEEP];
+    sys_channel_write(ch[0], "sleep", 5, &h, 1);
+    s.entry[S_SLEEP] = 0;
+    int64_t child = xpc_spawn("xpctest", "twothreads", ch[1]);
+    CHECK(child > 0);
+    CHECK_EQ(sys_object_wait((uint64_t)child), -1000 - 13); /* load page fault */
+    sys_handle_close((uint64_t)child);
+    sys_handle_close(ch[0]);
+    stop_server(&s);
+}
+
+static volatile uint64_t *shared_va;
+static void toucher(void *arg)
+{
+    (void)arg;
+    sys_sleep_ns(10000000);
+    (void)*shared_va; /* the first thread's segment, lent to the server right now */
+    sys_exit(1);      /* not reached */
+}
+
+int twothreads_main(void)
+{
+    char tag[8];
+    uint64_t h, actual;
+    if (sys_channel_read(xpc_bootstrap_handle, tag, sizeof(tag), &h, 1, &actual,
+                         CHANNEL_READ_WAIT) < 0)
+        return 2;
+    int64_t id = xpc_bind(h);
+    struct xpc_seg seg;
+    if (id < 0 || xpc_seg_alloc(4096, MAP_READ | MAP_WRITE, 0, &seg) < 0 || xpc_seg_swap(0) < 0)
+        return 3;
+    shared_va = seg.va;
+    xpc_thread_start(toucher, NULL, 4096, DEFAULT_PRIORITY);
+    struct xpc_msg m = {{0, 200000000, 0, 0, 0, 0, 0}};
+    xpc_call((uint64_t)id, &m);
+    return 4; /* not reached: the toucher's fault ended the process */
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "server") == 0)
+        return server_main();
+    if (argc > 1 && strcmp(argv[1], "twothreads") == 0)
+        return twothreads_main();
+    int64_t mode = SYSCALL(SYS_XPC_INFO, XPC_INFO_MODE, 0, 0, 0, 0);
+    printf("xpctest: XPC %s\n", mode == XPC_MODE_ENGINE ? "engine" : "emulated by the kernel");
+    struct kstats before, after;
+    sys_kstats(&before);
+    struct server s;
+    if (start_server(&s, "server") < 0) {
+        printf("xpctest: cannot start the server\n");
+        failed++;
+    } else {
+        test_local();
+        test_limits();
+        test_server(&s);
+        test_segments(&s);
+        test_crash();
+        test_chain_death();
+        test_second_thread();
+        stop_server(&s);
+    }
+    sys_kstats(&after);
+    for (int t = OBJ_VMO; t < OBJ_TYPE_COUNT; t++)
+        CHECK_EQ(after.objects[t], before.objects[t]);
+    CHECK_EQ(after.objects[OBJ_PROCESS], before.objects[OBJ_PROCESS]);
+    CHECK_EQ(after.handles, before.handles);
+    printf("xpctest: %lu passed, %lu failed\n", passed, failed);
+    uint64_t counts[2] = {passed, failed};
+    sys_channel_write(xpc_bootstrap_handle, counts, sizeof(counts), NULL, 0);
+    return failed != 0;
+}
