@@ -48,6 +48,10 @@ static void usage(FILE *f)
            "  --xpc-cache=on|off   the engine's x-entry cache (default on)\n"
            "  --xpc-cache-entries N  its size (default 16, at most 64)\n"
            "  --xpc-nonblocking-link=on|off  the non-blocking link stack (default on)\n"
+           "  --phase-map FILE     charge cycles to named PC ranges ('name start end' lines,\n"
+           "                       hex, half-open); needs --timing=rocket; shown by --stats\n"
+           "  --phase-start PC, --phase-stop PC  count only from the instruction at one PC\n"
+           "                       until the one at the other (each pass is one window)\n"
            "  --help               this text\n"
            "\n"
            "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
@@ -97,6 +101,9 @@ int main(int argc, char **argv)
 {
     bool stats = false, dump_params = false;
     const char *stats_json = NULL;
+    const char *phase_map = NULL;
+    uint64_t phase_start = 0, phase_stop = 0;
+    bool phase_window = false, phase_start_set = false, phase_stop_set = false;
     static struct timing_params tp;
     timing_params_defaults(&tp);
     char perr[256];
@@ -223,6 +230,17 @@ int main(int argc, char **argv)
                 fprintf(stderr, "xpcsim: %s\n", perr);
                 return 2;
             }
+        } else if (!strcmp(a, "-phase-map")) {
+            NEEDS_VALUE();
+            phase_map = val;
+        } else if (!strcmp(a, "-phase-start") || !strcmp(a, "-phase-stop")) {
+            NEEDS_VALUE();
+            bool start = !strcmp(a, "-phase-start");
+            if (!parse_u64(val, start ? &phase_start : &phase_stop)) {
+                fprintf(stderr, "xpcsim: %s takes an address, not '%s'\n", argv[i - 1], val);
+                return 2;
+            }
+            *(start ? &phase_start_set : &phase_stop_set) = true;
         } else if (!strcmp(a, "-timing-params")) {
             dump_params = true;
         } else if (!strcmp(a, "-core-hz")) {
@@ -256,18 +274,46 @@ int main(int argc, char **argv)
         fprintf(stderr, "xpcsim: %s\n", perr);
         return 2;
     }
+    /* The profiler charges the cycle model's cycles: without the model there are none. */
+    phase_window = phase_start_set || phase_stop_set;
+    if (phase_window && !(phase_start_set && phase_stop_set)) {
+        fprintf(stderr, "xpcsim: --phase-start and --phase-stop go together\n");
+        return 2;
+    }
+    if ((phase_map || phase_window) && !cfg.timing) {
+        fprintf(stderr, "xpcsim: --phase-map needs --timing=rocket\n");
+        return 2;
+    }
+    if (phase_window && !phase_map) {
+        fprintf(stderr, "xpcsim: --phase-start/--phase-stop need --phase-map\n");
+        return 2;
+    }
+    struct timing_phases *phases = NULL;
+    if (phase_map) {
+        phases = timing_phases_load(phase_map, perr, sizeof perr);
+        if (!phases || (phase_window && timing_phases_set_window(phases, phase_start, phase_stop,
+                                                                 perr, sizeof perr))) {
+            fprintf(stderr, "xpcsim: %s\n", perr);
+            timing_phases_free(phases);
+            return 2;
+        }
+    }
 
     static struct machine m;
     char err[512] = "";
     if (machine_init(&m, &cfg, err, sizeof err)) {
         fprintf(stderr, "xpcsim: %s\n", err);
+        timing_phases_free(phases);
         machine_destroy(&m);
         return 1;
     }
     if (cfg.dtb_out) {
+        timing_phases_free(phases);
         machine_destroy(&m);
         return 0;
     }
+    if (phases)
+        timing_attach_phases(m.hart.timing, phases);
     console_raw_mode(STDIN_FILENO);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

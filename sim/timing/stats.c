@@ -95,6 +95,8 @@ void timing_stats(const struct timing *t, struct sim_stats *s)
     s->engine_cache_misses = n->engine_cache_misses;
     s->link_blocking = n->link_blocking;
     s->link_buffer_hits = n->link_buffer_hits;
+    s->xpc_split = n->xpc_split;
+    timing_phases_report(t, s);
 }
 
 /* Ratios are printed with a fixed precision so that the text is the same on every host. */
@@ -173,6 +175,27 @@ void stats_print_text(const struct sim_stats *s, FILE *f)
     text_rate(f, "engine cache", s->engine_cache_hits, s->engine_cache_misses);
     LINE("blocking link pushes", s->link_blocking);
     LINE("link buffer hits", s->link_buffer_hits);
+    if (s->timing_model) {
+        const struct timing_xpc_split *x = &s->xpc_split;
+        fprintf(f, "XPC engine cycles\n");
+        LINE("xcall x-entry load", x->xcall_entry);
+        LINE("xcall cap check", x->xcall_cap);
+        LINE("xcall link push", x->xcall_link);
+        LINE("xcall satp switch", x->xcall_switch);
+        LINE("xcall engine", x->xcall_engine);
+        LINE("xret link pop", x->xret_link);
+        LINE("xret satp switch", x->xret_switch);
+        LINE("xret engine", x->xret_engine);
+    }
+    if (s->phase_count) {
+        fprintf(f, "phases (--phase-map)%s\n", s->phase_windowed ? "" : ", whole run");
+        if (s->phase_windowed)
+            LINE("windows", s->phase_windows);
+        for (unsigned i = 0; i < s->phase_count; i++)
+            fprintf(f, "  %-22s %14llu cycles %12llu instructions\n", s->phase_names[i],
+                    (unsigned long long)s->phase_cycles[i],
+                    (unsigned long long)s->phase_instructions[i]);
+    }
 }
 
 #define JU(key, v) fprintf(f, "  \"%s\": %llu,\n", key, (unsigned long long)(v))
@@ -246,6 +269,23 @@ void stats_print_json(const struct sim_stats *s, FILE *f)
     fprintf(f, "  \"engine_cache_hit_rate\": %.6f,\n",
             ratio(s->engine_cache_hits, s->engine_cache_hits + s->engine_cache_misses));
     JU("link_blocking", s->link_blocking);
-    fprintf(f, "  \"link_buffer_hits\": %llu\n", (unsigned long long)s->link_buffer_hits);
+    JU("link_buffer_hits", s->link_buffer_hits);
+    const struct timing_xpc_split *x = &s->xpc_split;
+    fprintf(f,
+            "  \"xpc_cycles\": {\"xcall_entry\": %llu, \"xcall_cap\": %llu, \"xcall_link\": %llu, "
+            "\"xcall_switch\": %llu, \"xcall_engine\": %llu, \"xret_link\": %llu, "
+            "\"xret_switch\": %llu, \"xret_engine\": %llu},\n",
+            (unsigned long long)x->xcall_entry, (unsigned long long)x->xcall_cap,
+            (unsigned long long)x->xcall_link, (unsigned long long)x->xcall_switch,
+            (unsigned long long)x->xcall_engine, (unsigned long long)x->xret_link,
+            (unsigned long long)x->xret_switch, (unsigned long long)x->xret_engine);
+    /* Always present: an empty list and 0 windows without --phase-map. */
+    JU("phase_windows", s->phase_windows);
+    fprintf(f, "  \"phases\": [");
+    for (unsigned i = 0; i < s->phase_count; i++)
+        fprintf(f, "%s{\"name\": \"%s\", \"cycles\": %llu, \"instructions\": %llu}", i ? ", " : "",
+                s->phase_names[i], (unsigned long long)s->phase_cycles[i],
+                (unsigned long long)s->phase_instructions[i]);
+    fprintf(f, "]\n");
     fprintf(f, "}\n");
 }

@@ -45,6 +45,7 @@ void timing_destroy(struct timing *t)
     tlb_model_free(&t->itlb);
     tlb_model_free(&t->dtlb);
     bpred_free(&t->bp);
+    timing_phases_free(t->phases);
     free(t);
 }
 
@@ -142,6 +143,8 @@ void timing_flush(struct timing *t, enum timing_flush_reason reason)
 {
     if ((unsigned)reason >= TIMING_FLUSH_COUNT)
         reason = TIMING_FLUSH_CSR;
+    if (reason == TIMING_FLUSH_TRAP && t->phases)
+        timing_phase_trap(t);
     t->cycle += t->p.flush_cycles;
     t->n.cycles_flush += t->p.flush_cycles;
     t->n.flushes[reason]++;
@@ -226,6 +229,7 @@ static void switch_address_space(struct timing *t, uint64_t old_satp, uint64_t n
 void timing_xpc(struct timing *t, const struct timing_xpc_event *ev)
 {
     uint64_t cost = 0;
+    struct timing_xpc_split *split = &t->n.xpc_split;
     switch (ev->op) {
     case TIMING_XPC_XCALL: {
         timing_wait(t, ev->rs1, 0);
@@ -234,28 +238,39 @@ void timing_xpc(struct timing *t, const struct timing_xpc_event *ev)
             t->n.engine_cache_hits++;
         } else {
             t->n.engine_cache_misses++;
-            cost += engine_words(t, ev->entry_pa, TIMING_XENTRY_WORDS, false, true);
-            cost += engine_words(t, ev->cap_pa, 1, false, true);
+            uint64_t entry = engine_words(t, ev->entry_pa, TIMING_XENTRY_WORDS, false, true);
+            uint64_t cap = engine_words(t, ev->cap_pa, 1, false, true);
+            split->xcall_entry += entry;
+            split->xcall_cap += cap;
+            cost += entry + cap;
         }
         bool background = t->p.nonblocking_link && ev->link_nonblocking;
         if (!background)
             t->n.link_blocking++;
-        cost += engine_words(t, ev->link_pa, TIMING_LINK_WORDS, true, !background);
+        uint64_t link = engine_words(t, ev->link_pa, TIMING_LINK_WORDS, true, !background);
+        split->xcall_link += link;
         if (background)
             link_buffer_push(t, ev->link_pa);
         switch_address_space(t, ev->old_satp, ev->new_satp);
-        cost += t->p.xcall_cycles + t->p.xpc_redirect_cycles;
+        split->xcall_switch += t->p.xpc_redirect_cycles;
+        split->xcall_engine += t->p.xcall_cycles;
+        cost += link + t->p.xcall_cycles + t->p.xpc_redirect_cycles;
         break;
     }
-    case TIMING_XPC_XRET:
+    case TIMING_XPC_XRET: {
         t->n.xrets++;
+        uint64_t link = 0;
         if (link_buffer_pop(t, ev->link_pa))
             t->n.link_buffer_hits++;
         else
-            cost += engine_words(t, ev->link_pa, TIMING_LINK_WORDS, false, true);
+            link = engine_words(t, ev->link_pa, TIMING_LINK_WORDS, false, true);
         switch_address_space(t, ev->old_satp, ev->new_satp);
-        cost += t->p.xret_cycles + t->p.xpc_redirect_cycles;
+        split->xret_link += link;
+        split->xret_switch += t->p.xpc_redirect_cycles;
+        split->xret_engine += t->p.xret_cycles;
+        cost += link + t->p.xret_cycles + t->p.xpc_redirect_cycles;
         break;
+    }
     case TIMING_XPC_SWAPSEG:
         timing_wait(t, ev->rs1, 0);
         t->n.swapsegs++;

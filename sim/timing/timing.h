@@ -7,7 +7,9 @@
  * and the XPC engine. With `--timing=off` none of this is called and cycles == instructions.
  *
  * Calling convention, per retired instruction, in this order:
- *   1. timing_itlb()  when the fetch is translated (skip it for M-mode / bare; cheap on a repeat)
+ *   1. timing_itlb()  always, with the instruction's virtual PC (satp 0 when the fetch is not
+ *                     translated: M-mode, bare); it also marks the instruction boundary for the
+ *                     phase profiler (phase.h), so it must come first
  *   2. timing_fetch() always, with the physical PC: it charges the base CPI
  *   3. at most one class call for what the instruction does: timing_alu / _load / _store / _amo /
  *      _muldiv / _csr / _branch / _jump / _xpc (plus timing_dtlb() before a translated access)
@@ -26,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "phase.h"
 
 /* ---------------------------------------------------------------- parameters (params.c) */
 
@@ -221,6 +225,14 @@ enum timing_muldiv_kind { TIMING_MUL, TIMING_MULW, TIMING_DIV, TIMING_DIVW };
 #define TIMING_JUMP_RETURN   2u
 #define TIMING_JUMP_INDIRECT 4u /* jalr: the target comes from a register */
 
+/* Where the XPC engine's cycles went (E2's XPC breakdown): the x-entry and cap-bit reads on an
+ * engine-cache miss, the linkage record's words the instruction waits for, the pipeline refill
+ * after pc and satp changed (the address-space switch), and the fixed engine work. */
+struct timing_xpc_split {
+    uint64_t xcall_entry, xcall_cap, xcall_link, xcall_switch, xcall_engine;
+    uint64_t xret_link, xret_switch, xret_engine;
+};
+
 /* What the producer of a register was, to attribute operand stalls. */
 enum timing_producer { PRODUCER_ALU, PRODUCER_LOAD, PRODUCER_MULDIV, PRODUCER_CSR, PRODUCERS };
 
@@ -235,6 +247,7 @@ struct timing_counters {
     uint64_t flushes[TIMING_FLUSH_COUNT];
     uint64_t xcalls, xrets, swapsegs, xcall_prefetches;
     uint64_t engine_cache_hits, engine_cache_misses, link_blocking, link_buffer_hits;
+    struct timing_xpc_split xpc_split;
 };
 
 #define TIMING_NREGS           64
@@ -261,6 +274,7 @@ struct timing {
     void *walk_opaque;
     uint64_t link_buffer[TIMING_LINK_BUFFER_MAX]; /* PAs of records pushed in the background */
     unsigned link_buffer_count;
+    struct timing_phases *phases; /* the phase profiler, NULL unless --phase-map */
     struct timing_counters n;
 };
 
@@ -268,6 +282,14 @@ struct timing {
 struct timing *timing_create(const struct timing_params *p, char *err, size_t errlen);
 void timing_destroy(struct timing *t);
 void timing_set_walker(struct timing *t, timing_walk_fn walk, void *opaque);
+
+/* The phase profiler (phase.c): the model takes ownership of ph (NULL detaches); counting
+ * starts at the current cycle. */
+void timing_attach_phases(struct timing *t, struct timing_phases *ph);
+/* An instruction at pc is about to issue: the previous one's cycles are complete. */
+void timing_phase_step(struct timing *t, uint64_t pc);
+/* A trap is being taken: its refill goes to the handler's first instruction. */
+void timing_phase_trap(struct timing *t);
 
 static inline uint64_t timing_cycles(const struct timing *t)
 {
@@ -404,6 +426,8 @@ static inline uint64_t timing_tlb_key(const struct timing *t, uint64_t va, uint6
 
 static inline void timing_itlb(struct timing *t, uint64_t va, uint64_t satp)
 {
+    if (t->phases)
+        timing_phase_step(t, va);
     if ((satp >> 60) == 0)
         return;
     uint64_t key = timing_tlb_key(t, va, satp);
@@ -485,10 +509,19 @@ struct sim_stats {
     uint64_t interrupts[SIM_STATS_CAUSES];
     uint64_t xcalls, xrets, swapsegs, xcall_prefetches;
     uint64_t engine_cache_hits, engine_cache_misses, link_blocking, link_buffer_hits;
+    struct timing_xpc_split xpc_split;
+    /* --phase-map: named phases in map order, then `other` (phase_count 0: no profile). */
+    unsigned phase_count;
+    bool phase_windowed;
+    uint64_t phase_windows;
+    char phase_names[PHASE_MAX_NAMES][PHASE_NAME_BYTES];
+    uint64_t phase_cycles[PHASE_MAX_NAMES], phase_instructions[PHASE_MAX_NAMES];
 };
 
 /* Copy the model's counters (and its instruction and cycle counts) into s. */
 void timing_stats(const struct timing *t, struct sim_stats *s);
+/* The phase profile into s (phase.c; timing_stats calls it). */
+void timing_phases_report(const struct timing *t, struct sim_stats *s);
 void stats_print_text(const struct sim_stats *s, FILE *f);
 /* One JSON object, keys always present and always in the same order. */
 void stats_print_json(const struct sim_stats *s, FILE *f);
