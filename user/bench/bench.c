@@ -54,17 +54,22 @@ static inline uint64_t rdcycle(void)
 
 /* E2's probe stamps: rdcycle at a global symbol each, so bench/experiments/e2.sh can hand their
  * addresses to xpcsim --phase-start/--phase-stop and the profiler counts exactly the cycles the
- * stamps measure. Out-of-line on purpose: an inlined stamp could be duplicated by the compiler,
- * and then one address would not cover every copy. */
+ * stamps measure. Out of line on purpose: an inlined stamp could be duplicated by the compiler,
+ * and then one address would not cover every copy. Every user program is linked at the same
+ * address, so the stamps sit at a 64 KiB boundary past the code of the programs that run beside
+ * the benchmark (a window opened by another program's instruction at the same address would be
+ * counted too; e2.sh checks the number of windows). */
 uint64_t e2_call_start(void);
 uint64_t e2_call_end(void);
 uint64_t e2_reply_start(void);
 uint64_t e2_reply_end(void);
-__asm__(".text\n"
+__asm__(".pushsection .text.e2_stamps, \"ax\", @progbits\n"
+        ".balign 0x10000\n"
         ".globl e2_call_start\n e2_call_start: rdcycle a0\n ret\n"
         ".globl e2_call_end\n e2_call_end: rdcycle a0\n ret\n"
         ".globl e2_reply_start\n e2_reply_start: rdcycle a0\n ret\n"
-        ".globl e2_reply_end\n e2_reply_end: rdcycle a0\n ret\n");
+        ".globl e2_reply_end\n e2_reply_end: rdcycle a0\n ret\n"
+        ".popsection\n");
 
 struct stats {
     uint64_t mean, stddev;
