@@ -42,12 +42,16 @@ row() { # series label paper-key
     echo "  paper: seL4 on HiFive U540 (sel4bench): call $(paper E1 sel4_u540_call), reply" \
         "$(paper E1 sel4_u540_reply); seL4 fastpath on the paper's Rocket: $(paper E1 sel4_oneway)"
 
+    xpc_mode_note "$log"
     sel4=$(result "$log" E1 sel4_call 0 | cut -d' ' -f1)
     xpc=$(result "$log" E1 xpc_call 0 | cut -d' ' -f1)
     which="kernel-level xpc_call"
     if [ -z "$xpc" ]; then
         xpc=$bare_call
         which="bare-metal xcall (the kernel-level XPC benchmark has not run)"
+    elif xpc_emulated "$log"; then
+        xpc=$bare_call
+        which="bare-metal xcall (the kernel emulated XPC)"
     fi
     want=$(paper E1 speedup_wanted)
     if [ -n "$sel4" ] && [ -n "$xpc" ] && [ "$xpc" -gt 0 ]; then

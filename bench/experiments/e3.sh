@@ -38,6 +38,7 @@ line() { # series label flags...
     line step3_asid "+ ASID-tagged TLB (all three)"
 
     log=$(kernel_bench_log)
+    xpc_mode_note "$log"
     if grep -q '^RESULT E3 ' "$log"; then
         echo "  kernel level (the lead's XPC benchmark in kernel-bench.elf):"
         awk '$1 == "RESULT" && $2 == "E3" {

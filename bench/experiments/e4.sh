@@ -51,6 +51,7 @@ echo "exp,series,bytes,mean,stddev" >"$csv"
     [ -n "$x0" ] && [ -n "$x1" ] && echo "  XPC: 0 B $x0, 1 MiB $x1 cycles"
     echo "  paper: copying a 4 KiB message costs ~$(paper E4 copy_4k) cycles; XPC stays flat" \
         "(the relay segment is handed over, nothing is copied)"
+    xpc_mode_note "$log"
 } | tee "$txt"
 
 plot "set terminal $(png_terminal)

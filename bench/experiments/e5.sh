@@ -36,6 +36,7 @@ echo "exp,series,chain_length,mean,stddev" >"$csv"
     echo "  (per_server: what one more server in the chain adds)"
     echo "  paper: XPC's latency does not depend on the chain length (the relay segment is handed" \
         "along, nothing is copied); a copying IPC pays each hop's copy"
+    xpc_mode_note "$log"
 } | tee "$txt"
 
 plot "set terminal $(png_terminal)

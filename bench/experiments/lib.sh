@@ -96,3 +96,16 @@ bench_xcall() {
     [ -n "$x" ] && [ -n "$r" ] || die "bench_xcall printed no BENCH lines under $*"
     echo "$x $r"
 }
+
+# True when the kernel ran XPC by trap-and-emulate (its boot line "xpc: ... emulated"): then the
+# kernel-level XPC figures measure the emulation, not the engine.
+xpc_emulated() {
+    grep -q '^xpc: .*emulated' "$1"
+}
+
+xpc_mode_note() {
+    if xpc_emulated "$1"; then
+        echo "  NOTE: the kernel emulated XPC in this run (boot line: $(grep '^xpc: ' "$1" | head -1));"
+        echo "        its xpc* figures are trap-and-emulate costs, not the engine's"
+    fi
+}
