@@ -32,8 +32,10 @@ static struct list all_xprocs = {&all_xprocs, &all_xprocs};
 /* A thread that has not used XPC runs with an empty bitmap and no link stack: its first XPC
  * instruction faults, and the kernel gives it real state then (as lazy FP does). */
 static struct xproc null_xproc __attribute__((aligned(64)));
-static const struct xpc_regs null_regs = {.xcap = (uint64_t)&null_xproc};
-static const struct xpc_regs *loaded; /* what the engine CSRs hold; NULL = nothing known */
+const struct xpc_regs xpc_null_regs = {.xcap = (uint64_t)&null_xproc};
+static const struct xpc_regs *loaded;
+static void
+csr_load(const struct xpc_regs *r); /* what the engine CSRs hold; NULL = nothing known */
 
 static bool strhas(const char *hay, const char *needle)
 {
@@ -63,6 +65,8 @@ void xpc_init(bool engine_present, const char *bootargs)
         xcsr_write(0x5C0, (uint64_t)xtbl);
         xcsr_write(0x5C1, XPC_MAX_XENTRIES);
         xcsr_write(0x5C7, XPC_XCTL_ENABLE | XPC_XCTL_NONBLOCK_LINK | XPC_XCTL_FLUSH);
+        csr_load(&xpc_null_regs); /* what every thread without XPC state runs with */
+        loaded = &xpc_null_regs;
     } else if (engine_present) {
         xcsr_write(0x5C7, 0); /* disabled: the instructions trap and are emulated */
     }
@@ -144,14 +148,15 @@ static void csr_save(struct xpc_regs *r)
     r->xcaller = xcsr_read(0x5CB);
 }
 
-void xpc_switch_in(struct thread *t)
+struct xthread *xpc_switched_to;
+
+void xpc_switch_slow(struct thread *t)
 {
-    if (xpc_mode != XPC_MODE_ENGINE)
+    xpc_switched_to = t->xpc;
+    const struct xpc_regs *want = t->xpc ? &t->xpc->r : &xpc_null_regs;
+    if (xpc_mode != XPC_MODE_ENGINE || loaded == want)
         return;
-    const struct xpc_regs *want = t->xpc ? &t->xpc->r : &null_regs;
-    if (loaded == want)
-        return; /* the common case: the thread that trapped returns, or neither uses XPC */
-    if (loaded && loaded != &null_regs)
+    if (loaded && loaded != &xpc_null_regs)
         csr_save((struct xpc_regs *)loaded);
     csr_load(want);
     loaded = want;
@@ -173,6 +178,8 @@ void xpc_forget_loaded(struct thread *t)
 {
     if (t->xpc && loaded == &t->xpc->r)
         loaded = NULL;
+    if (t->xpc && xpc_switched_to == t->xpc)
+        xpc_switched_to = (struct xthread *)&xpc_null_regs; /* freed soon: must never match */
 }
 
 /* The thread trapped: its xcap says whose code it was running. */

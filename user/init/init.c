@@ -142,7 +142,10 @@ int main(int argc, char **argv)
         int64_t p = xpc_spawn("bench", "", 0);
         if (p >= 0)
             sys_object_wait(p);
-        sys_poweroff(root, p < 0);
+        int64_t q = xpc_spawn("xpcbench", "", 0);
+        if (q >= 0)
+            sys_object_wait(q);
+        sys_poweroff(root, p < 0 || q < 0);
     }
     for (;;) {
         int64_t p = xpc_spawn("shell", "", sys_handle_duplicate(root, RIGHT_SAME_RIGHTS));

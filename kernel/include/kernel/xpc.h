@@ -60,8 +60,16 @@ void xpc_flush_engine_cache(void);
 /* Thread state */
 int xpc_thread_activate(struct thread *t); /* link stack and CSR image; 0 or an error */
 void xpc_thread_release(struct thread *t);
-void xpc_sync(struct thread *t);         /* the CSRs into t->xpc if t is loaded */
-void xpc_switch_in(struct thread *t);    /* before returning to user mode in t */
+void xpc_sync(struct thread *t); /* the CSRs into t->xpc if t is loaded */
+/* Before returning to user mode in t. Inline guard: most switches involve no XPC state (or
+ * return to the thread that trapped), and the IPC fastpath must not pay a call for it. */
+extern struct xthread *xpc_switched_to; /* the state last switched in; NULL = the empty one */
+void xpc_switch_slow(struct thread *t);
+static inline void xpc_switch_in(struct thread *t)
+{
+    if (__builtin_expect(t->xpc != xpc_switched_to, 0))
+        xpc_switch_slow(t);
+}
 void xpc_note_trap(struct thread *t);    /* at trap entry: the runtime process from xcap */
 void xpc_regs_changed(struct thread *t); /* t->xpc->r edited by the kernel: reload if loaded */
 
