@@ -10,10 +10,16 @@
 uint64_t secret = 0x5e7e7;
 static int64_t forward_id = -1;
 
+/* A handle only this process has: a system call made inside a call is served with the handle
+ * table of the process whose code runs (the callee's), not the caller's. */
+static int64_t own_vmo;
+
 static void on_echo(struct xpc_msg *m)
 {
-    for (int i = 1; i < 6; i++)
+    for (int i = 1; i < 4; i++)
         m->r[i]++;
+    m->r[4] = (uint64_t)own_vmo;
+    m->r[5] = (uint64_t)sys_handle_info((uint64_t)own_vmo);
     m->r[6] = xpc_caller();
     m->r[0] = 0;
 }
@@ -85,8 +91,9 @@ int server_main(void)
         [S_SPIN] = on_spin, [S_CRASH] = on_crash, [S_BADRET] = on_badret, [S_FORWARD] = on_forward,
     };
     uint64_t ch = xpc_bootstrap_handle, handles[SERVER_ENTRIES];
+    own_vmo = sys_vmo_create(4096);
     for (int i = 0; i < SERVER_ENTRIES; i++) {
-        int64_t h = xpc_entry_create(fns[i], 4, 0, 0);
+        int64_t h = xpc_entry_create(fns[i], 4, i == S_FORWARD ? 4096 : 0, 0);
         int64_t g = h > 0 ? xpc_grant_call((uint64_t)h) : h;
         if (g < 0) {
             printf("xpctest server: entry %d: %s\n", i, xpc_strerror(g));
