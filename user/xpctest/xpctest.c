@@ -364,12 +364,83 @@ int twothreads_main(void)
     return 4; /* not reached: the toucher's fault ended the process */
 }
 
+/* Random XPC instructions and XPC system calls from a child with entries of its own: whatever
+ * the operands, each gives a result or a documented error, and the kernel stays whole. */
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static int fuzz_main(void)
+{
+    int64_t h = xpc_entry_create(on_add, 2, 0, 0);
+    int64_t id = xpc_bind((uint64_t)h);
+    uint64_t segs[8] = {0};
+    int bad = 0;
+    for (int i = 0; i < 4000; i++) {
+        uint64_t r = rnd(), a = rnd();
+        int64_t v = 0;
+        switch (r % 9) {
+        case 0: v = call((int64_t)(a % 3 ? (uint64_t)id : a % 1100), a, r); break;
+        case 1: v = xpc_seg_swap(a % 20); break;
+        case 2: {
+            register int64_t a0 __asm__("a0") = 0;
+            __asm__ volatile(XPC_ASM_XRET : "+r"(a0)::"memory");
+            v = a0 == ERR_XPC_INVALID_LINKAGE ? 0 : -1000;
+            break;
+        }
+        case 3: xpc_seg_mask(a & 0x3fff, (a >> 32) & 0x3fff); break;
+        case 4: {
+            int64_t sh = SYSCALL(SYS_RELAY_CREATE, a % 20000, 1 + r % 3, 0, 0, 0);
+            if (sh > 0 && segs[a % 8] == 0)
+                segs[a % 8] = (uint64_t)sh;
+            else if (sh > 0)
+                sys_handle_close((uint64_t)sh);
+            break;
+        }
+        case 5: v = SYSCALL(SYS_RELAY_ATTACH, segs[a % 8], r % 18, 0, 0, 0); break;
+        case 6: v = SYSCALL(SYS_RELAY_DETACH, segs[a % 8], 0, 0, 0, 0); break;
+        case 7:
+            if (segs[a % 8]) {
+                sys_handle_close(segs[a % 8]); /* wherever it is, it is scrubbed */
+                segs[a % 8] = 0;
+            }
+            break;
+        case 8: {
+            struct xpc_msg m = {{r, a}};
+            v = xpc_call_timeout(a % 2 ? (uint64_t)id : a % 1100, &m, 1 + r % 1000000);
+            break;
+        }
+        }
+        size_t len;
+        volatile uint8_t *p = xpc_seg_active(&len);
+        if (len && (rnd() & 1))
+            p[rnd() % len] = (uint8_t)i; /* our active segment is ours to use */
+        if (v < ERR_XPC_BUSY)            /* every error of these calls is between -1 and -31 */
+            bad++;
+        if (sys_xpc_depth() != 0)
+            bad++;
+    }
+    xpc_seg_mask(0, 0);
+    for (int i = 0; i < 8; i++)
+        if (segs[i])
+            sys_handle_close(segs[i]);
+    sys_handle_close((uint64_t)h);
+    return bad ? 10 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "server") == 0)
         return server_main();
     if (argc > 1 && strcmp(argv[1], "twothreads") == 0)
         return twothreads_main();
+    if (argc > 1 && strcmp(argv[1], "fuzz") == 0)
+        return fuzz_main();
     int64_t mode = SYSCALL(SYS_XPC_INFO, XPC_INFO_MODE, 0, 0, 0, 0);
     printf("xpctest: XPC %s\n", mode == XPC_MODE_ENGINE ? "engine" : "emulated by the kernel");
     struct kstats before, after;
@@ -386,6 +457,9 @@ int main(int argc, char **argv)
         test_crash();
         test_chain_death();
         test_second_thread();
+        int64_t fz = xpc_spawn("xpctest", "fuzz", 0);
+        CHECK_EQ(sys_object_wait((uint64_t)fz), 0);
+        sys_handle_close((uint64_t)fz);
         stop_server(&s);
     }
     sys_kstats(&after);
