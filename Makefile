@@ -11,7 +11,7 @@ export BUILD
 
 FW := /usr/lib/riscv64-linux-gnu/opensbi/generic
 
-.PHONY: all deps sim kernel isa boot run test unit-tests clean format bench
+.PHONY: all deps sim kernel isa boot run test unit-tests clean format bench experiments
 
 all: sim kernel
 
@@ -28,7 +28,11 @@ run: sim kernel
 	scripts/run.sh
 
 bench: sim
-	$(MAKE) -C bench
+	$(MAKE) -C bench/speed run
+
+# The paper's microbenchmarks E1-E5: tables, CSVs and plots in $(BUILD)/results.
+experiments: sim kernel
+	$(MAKE) -C bench/experiments all
 
 # Each suite prints its own "N passed, N failed" (or Criterion's synthesis); run-suites.sh adds
 # them up. The machine is built first, so a suite fails on its own merits only.
