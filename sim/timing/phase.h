@@ -6,7 +6,8 @@
  * range (in file order) containing its PC, else to `other`. The one exception is a trap: the
  * pipeline refill of taking it is charged to the handler's first instruction, because on the
  * hardware that is where the time shows (the handler's fetch waits), and it is the trap phase the
- * paper's breakdown (E2) counts it in.
+ * paper's breakdown (E2) counts it in. A WFI's sleep is the WFI's (it is one instruction whose
+ * cycles run until the wake-up).
  *
  * A window limits counting to the code a benchmark measures: it opens when the instruction at
  * `start_pc` issues (that instruction counts) and closes when the one at `stop_pc` issues (that
