@@ -4,15 +4,18 @@
 # benchmark's E2 stamps (e2_call_start -> e2_call_end, e2_reply_start -> e2_reply_end in
 # user/bench/bench.c); XPC's one-way xcall and xret are split by the cycle model's engine counters
 # (--stats-json of the bare-metal bench_xcall). docs/experiments.md, "E2".
-#   e2.sh            writes $RESULTS/e2.txt, e2.csv, e2.png (and e2.map, the phase map used)
+#   e2.sh            writes $RESULTS/e2.txt, e2.csv, e2.png (and e2-asid.map, e2-flush.map: the
+#                    phase maps used)
 . "$(dirname "$0")/lib.sh"
 need "$XPCSIM" "make -C sim"
 need "$KERNEL_BENCH" "make -C kernel"
 need "$USER_BENCH" "make -C kernel (it builds user/ first)"
 NM=${NM:-riscv64-unknown-elf-nm}
-txt=$RESULTS/e2.txt csv=$RESULTS/e2.csv dat=$RESULTS/e2.dat map=$RESULTS/e2.map
-"$EXPDIR/phasemap.sh" "$KERNEL_BENCH" >"$map"
+txt=$RESULTS/e2.txt csv=$RESULTS/e2.csv dat=$RESULTS/e2.dat
 PHASES="trap ipc switch restore copy user other"
+# Two address-space switch modes: ASID-tagged, and a TLB flush on every switch (seL4 on RISC-V).
+MODES=asid
+[ -r "$KERNEL_BENCH_FLUSH" ] && MODES="asid flush"
 
 sym() {
     a=$("$NM" "$USER_BENCH" | awk -v s="$1" '$3 == s {print "0x" $1}')
@@ -20,13 +23,16 @@ sym() {
     echo "$a"
 }
 
-# profile NAME START STOP -> writes $RESULTS/e2-NAME.{log,json}
+elf_of() { if [ "$1" = flush ]; then echo "$KERNEL_BENCH_FLUSH"; else echo "$KERNEL_BENCH"; fi; }
+
+# profile MODE OP START STOP -> $RESULTS/e2-MODE-OP.{log,json}
 profile() {
-    echo "profiling the seL4-style $1 ($2 -> $3) ..." >&2
-    timeout "$TIMEOUT" "$XPCSIM" --timing=rocket -m 128M -bios "$FW" -kernel "$KERNEL_BENCH" \
-        --phase-map "$map" --phase-start "$2" --phase-stop "$3" \
-        --stats-json "$RESULTS/e2-$1.json" </dev/null >"$RESULTS/e2-$1.log" 2>&1 ||
-        die "the profiled kernel benchmark failed (log: $RESULTS/e2-$1.log)"
+    elf=$(elf_of "$1")
+    echo "profiling the seL4-style $2, $1 mode ($3 -> $4) ..." >&2
+    timeout "$TIMEOUT" "$XPCSIM" --timing=rocket -m 128M -bios "$FW" -kernel "$elf" \
+        --phase-map "$RESULTS/e2-$1.map" --phase-start "$3" --phase-stop "$4" \
+        --stats-json "$RESULTS/e2-$1-$2.json" </dev/null >"$RESULTS/e2-$1-$2.log" 2>&1 ||
+        die "the profiled kernel benchmark failed (log: $RESULTS/e2-$1-$2.log)"
 }
 
 # phase JSON NAME -> "cycles instructions"
@@ -39,22 +45,31 @@ json_field() { # JSON KEY -> the number
     grep -o "\"$2\": [0-9]*" "$1" | head -1 | sed 's/.*: //'
 }
 
-# The two profiles at once (the machine has two cores; each run is the whole kernel benchmark).
+# Call and reply of one mode at once (the machine has two cores; each run is the whole kernel
+# benchmark), the modes one after the other.
 cs=$(sym e2_call_start) ce=$(sym e2_call_end) rs=$(sym e2_reply_start) re=$(sym e2_reply_end)
-profile call "$cs" "$ce" &
-call_job=$!
-profile reply "$rs" "$re" || { wait "$call_job"; exit 1; }
-wait "$call_job" || exit 1
-probes=$(sed -n 's/^E2 probe windows: \([0-9]*\) calls.*/\1/p' "$RESULTS/e2-call.log")
-[ -n "$probes" ] || die "the benchmark printed no 'E2 probe windows' line ($RESULTS/e2-call.log)"
-for w in call reply; do
-    n=$(json_field "$RESULTS/e2-$w.json" phase_windows)
-    [ "$n" = "$probes" ] || die "the $w profile saw $n windows, the benchmark made $probes" \
-        "(another program ran code at the stamps' addresses?)"
+for mode in $MODES; do
+    "$EXPDIR/phasemap.sh" "$(elf_of $mode)" >"$RESULTS/e2-$mode.map"
+    profile $mode call "$cs" "$ce" &
+    call_job=$!
+    profile $mode reply "$rs" "$re" || { wait "$call_job"; exit 1; }
+    wait "$call_job" || exit 1
+done
+probes=$(sed -n 's/^E2 probe windows: \([0-9]*\) calls.*/\1/p' "$RESULTS/e2-asid-call.log")
+[ -n "$probes" ] || die "the benchmark printed no 'E2 probe windows' line ($RESULTS/e2-asid-call.log)"
+for mode in $MODES; do
+    for w in call reply; do
+        n=$(json_field "$RESULTS/e2-$mode-$w.json" phase_windows)
+        [ "$n" = "$probes" ] || die "the $mode $w profile saw $n windows, the benchmark made" \
+            "$probes (another program ran code at the stamps' addresses?)"
+    done
 done
 
 per() { awk -v a="$1" -v n="$probes" 'BEGIN {printf "%.0f", a / n}'; }
-measured() { result "$RESULTS/e2-call.log" E2 "$1" 0 | cut -d' ' -f1; }
+measured() { # MODE SERIES
+    [ -f "$RESULTS/e2-$1-call.log" ] || return 0
+    result "$RESULTS/e2-$1-call.log" E2 "$2" 0 | cut -d' ' -f1
+}
 
 # XPC: the engine's split of one xcall and one xret, averaged over the run's calls.
 need "$BENCH_XCALL" "make -C tests/xpc"
@@ -69,14 +84,29 @@ r_oneway=$(sed -n 's/^BENCH xpc_xret_oneway .* mean=\([0-9]*\) .*/\1/p' "$RESULT
 
 echo "exp,operation,phase,cycles_per_op,instructions_per_op,paper" >"$csv"
 {
-    echo "E2: where one seL4-style IPC's cycles go (per operation, mean over $probes windows;"
-    echo "    xpcsim --timing=rocket --phase-map, map from the kernel's symbols: $map)"
-    printf '  %-10s %10s %8s %10s %8s   %s\n' phase call instr reply instr "paper (seL4, RISC-V)"
-    tc=0 tr=0
+    echo "E2: where one seL4-style IPC's cycles go (cycles per one-way operation, mean over $probes"
+    echo "    windows; xpcsim --timing=rocket --phase-map, maps from the kernels' symbols: $RESULTS/e2-*.map)"
+    echo "    asid: ASID-tagged switches; flush: a TLB flush on every switch (seL4 on RISC-V)"
+    F='  %-10s %8s %8s %8s %8s %8s   %s\n'
+    printf "$F" phase "call" reply "call" reply "instr" "paper (seL4, RISC-V)"
+    printf "$F" "" asid asid flush flush call ""
+    for mode in asid flush; do eval "t_${mode}_call=0 t_${mode}_reply=0"; done
     for p in $PHASES; do
-        set -- $(phase "$RESULTS/e2-call.json" $p) $(phase "$RESULTS/e2-reply.json" $p)
-        c=$(per "$1") ci=$(per "$2") r=$(per "$3") ri=$(per "$4")
-        tc=$((tc + c)) tr=$((tr + r))
+        for mode in asid flush; do
+            for w in call reply; do
+                j=$RESULTS/e2-$mode-$w.json
+                c=- i=-
+                case " $MODES " in *" $mode "*)
+                    set -- $(phase "$j" $p)
+                    c=$(per "$1") i=$(per "$2")
+                    eval "t_${mode}_$w=\$((t_${mode}_$w + c))"
+                    echo "E2,sel4_${w}_$mode,$p,$c,$i,$(paper E2 "$p")" >>"$csv"
+                    ;;
+                esac
+                eval "${mode}_$w=$c ${mode}_${w}_i=$i"
+                eval "${mode}_${w}_$p=$c"
+            done
+        done
         case $p in
         trap) pp="~$(paper E2 trap) (trap and restore together)" ;;
         ipc) pp="~$(paper E2 ipc)" ;;
@@ -84,16 +114,20 @@ echo "exp,operation,phase,cycles_per_op,instructions_per_op,paper" >"$csv"
         copy) pp="$(paper E2 copy_4k) for a 4 KiB message (0 words here)" ;;
         *) pp="-" ;;
         esac
-        printf '  %-10s %10s %8s %10s %8s   %s\n' "$p" "$c" "$ci" "$r" "$ri" "$pp"
-        echo "E2,sel4_call,$p,$c,$ci,$(paper E2 "$p")" >>"$csv"
-        echo "E2,sel4_reply,$p,$r,$ri,-" >>"$csv"
-        eval "call_$p=$c reply_$p=$r"
+        printf "$F" "$p" "$asid_call" "$asid_reply" "$flush_call" "$flush_reply" "$asid_call_i" "$pp"
     done
-    printf '  %-10s %10s %8s %10s %8s   %s\n' "trap+rest." $((call_trap + call_restore)) "" \
-        $((reply_trap + reply_restore)) "" "~$(paper E2 trap)"
-    printf '  %-10s %10s %8s %10s %8s   %s\n' total "$tc" "" "$tr" "" "$(paper E2 total)"
-    printf '  %-10s %10s %8s %10s %8s   %s\n' "rdcycle" "$(measured sel4_call_measured)" "" \
-        "$(measured sel4_reply_measured)" "" "(the benchmark's own stamps, warm-up excluded)"
+    tr_() { # MODE OP
+        eval "a=\${${1}_${2}_trap:-} b=\${${1}_${2}_restore:-}"
+        if [ "$a" = - ] || [ -z "$a" ]; then echo -; else echo $((a + b)); fi
+    }
+    printf "$F" "trap+rest." "$(tr_ asid call)" "$(tr_ asid reply)" "$(tr_ flush call)" \
+        "$(tr_ flush reply)" "" "~$(paper E2 trap)"
+    tot() { case " $MODES " in *" $1 "*) eval "echo \$t_${1}_$2" ;; *) echo - ;; esac; }
+    printf "$F" total "$(tot asid call)" "$(tot asid reply)" "$(tot flush call)" \
+        "$(tot flush reply)" "" "$(paper E2 total)"
+    printf "$F" rdcycle "$(measured asid sel4_call_measured)" "$(measured asid sel4_reply_measured)" \
+        "$(measured flush sel4_call_measured)" "$(measured flush sel4_reply_measured)" "" \
+        "(the stamps' own mean, warm-up excluded)"
     echo
     echo "XPC: one-way xcall and xret split by the engine's cycle counters (bare-metal bench_xcall,"
     echo "     mean over its $xcalls calls; the one-way figures include one rdcycle)"
@@ -121,12 +155,13 @@ echo "exp,operation,phase,cycles_per_op,instructions_per_op,paper" >"$csv"
 # Stacked bars: one per operation, one colour per phase.
 {
     echo "bar trap ipc switch restore copy user other xpc_cap xpc_entry xpc_link xpc_switch xpc_engine"
-    printf '"seL4-style call"'
-    for p in $PHASES; do printf ' %s' "$(grep "^E2,sel4_call,$p," "$csv" | cut -d, -f4)"; done
-    echo " 0 0 0 0 0"
-    printf '"seL4-style reply"'
-    for p in $PHASES; do printf ' %s' "$(grep "^E2,sel4_reply,$p," "$csv" | cut -d, -f4)"; done
-    echo " 0 0 0 0 0"
+    for mode in $MODES; do
+        for w in call reply; do
+            printf '"seL4-style %s (%s)"' "$w" "$mode"
+            for p in $PHASES; do printf ' %s' "$(grep "^E2,sel4_${w}_$mode,$p," "$csv" | cut -d, -f4)"; done
+            echo " 0 0 0 0 0"
+        done
+    done
     # The paper's total less its trap and logic leaves 164 for the switch (its ~150-200).
     echo "\"seL4 (paper)\" $(paper E2 trap) $(paper E2 ipc) $(($(paper E2 total) - $(paper E2 trap) - $(paper E2 ipc))) 0 0 0 0 0 0 0 0 0"
     echo "\"XPC xcall\" 0 0 0 0 0 0 $(grep '^E2,xpc_xcall,other,' "$csv" | cut -d, -f4) $(for k in cap entry link switch engine; do printf '%s ' "$(grep "^E2,xpc_xcall,$k," "$csv" | cut -d, -f4)"; done)"

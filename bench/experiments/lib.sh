@@ -7,6 +7,8 @@ BUILD=${BUILD:-$ROOT/build}
 RESULTS=${RESULTS:-$BUILD/results}
 XPCSIM=${XPCSIM:-$BUILD/sim/xpcsim}
 KERNEL_BENCH=${KERNEL_BENCH:-$BUILD/kernel/kernel-bench.elf}
+# The same benchmark with a TLB flush on every address-space switch, as seL4 does on RISC-V.
+KERNEL_BENCH_FLUSH=${KERNEL_BENCH_FLUSH:-$BUILD/kernel/kernel-bench-flush.elf}
 USER_BENCH=${USER_BENCH:-$BUILD/user/bench.elf}
 BENCH_XCALL=${BENCH_XCALL:-$BUILD/xpc/bench_xcall.elf}
 FW=${FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
@@ -25,13 +27,15 @@ need() { # file what-builds-it
 
 # The kernel benchmark's console output, run once and kept in $RESULTS (the run is
 # deterministic, so a log newer than the kernel image and the simulator is still valid).
+#   kernel_bench_log [ELF] -> the log's path (default: $KERNEL_BENCH)
 kernel_bench_log() {
-    log=$RESULTS/kernel-bench.log
+    elf=${1:-$KERNEL_BENCH}
+    log=$RESULTS/$(basename "$elf" .elf).log
     need "$XPCSIM" "make -C sim"
-    need "$KERNEL_BENCH" "make -C kernel"
-    if [ ! -s "$log" ] || [ "$KERNEL_BENCH" -nt "$log" ] || [ "$XPCSIM" -nt "$log" ]; then
-        echo "running $(basename "$KERNEL_BENCH") on $(basename "$XPCSIM") --timing=rocket ..." >&2
-        timeout "$TIMEOUT" "$XPCSIM" --timing=rocket -m 128M -bios "$FW" -kernel "$KERNEL_BENCH" \
+    need "$elf" "make -C kernel"
+    if [ ! -s "$log" ] || [ "$elf" -nt "$log" ] || [ "$XPCSIM" -nt "$log" ]; then
+        echo "running $(basename "$elf") on $(basename "$XPCSIM") --timing=rocket ..." >&2
+        timeout "$TIMEOUT" "$XPCSIM" --timing=rocket -m 128M -bios "$FW" -kernel "$elf" \
             </dev/null >"$log.tmp" 2>&1 || {
             tail -5 "$log.tmp" >&2
             die "the kernel benchmark failed or timed out (log: $log.tmp)"
