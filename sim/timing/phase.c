@@ -288,7 +288,9 @@ void timing_phase_step(struct timing *t, uint64_t pc)
 void timing_phase_trap(struct timing *t)
 {
     struct timing_phases *ph = t->phases;
-    if (ph->counting && !ph->carry)
+    if (ph->carry)
+        return; /* a trap while taking one (say, a fault on the handler's fetch): still pending */
+    if (ph->counting)
         ph->cycles[ph->cur] += t->cycle - ph->mark;
     ph->mark = t->cycle;
     ph->carry = true;

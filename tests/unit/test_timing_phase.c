@@ -163,6 +163,24 @@ Test(phase, every_cycle_goes_to_the_instruction_that_spent_it)
     timing_destroy(t);
 }
 
+Test(phase, two_traps_in_a_row_carry_both_refills_to_the_handler)
+{
+    struct timing *t = model();
+    timing_attach_phases(t, parse("x 100 200\ny 200 300\n"));
+    issue(t, 0x100, OP_ALU);
+    issue(t, 0x104, OP_TRAP);
+    timing_flush(t, TIMING_FLUSH_TRAP); /* a second trap before the handler's first fetch */
+    uint64_t before_handler = timing_cycles(t);
+    issue(t, 0x200, OP_ALU);
+    struct sim_stats s;
+    memset(&s, 0, sizeof s);
+    timing_stats(t, &s);
+    cr_assert_eq(s.phase_cycles[0] + s.phase_cycles[1], timing_cycles(t), "a cycle was lost");
+    cr_assert_geq(s.phase_cycles[1], timing_cycles(t) - before_handler + 2 * t->p.flush_cycles,
+                  "y must hold both refills");
+    timing_destroy(t);
+}
+
 Test(phase, a_window_counts_from_start_to_stop_only)
 {
     struct timing *t = model();
