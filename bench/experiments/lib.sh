@@ -88,6 +88,7 @@ plot() {
         cat "$RESULTS/gnuplot.err" >&2
         die "gnuplot failed"
     }
+    rm -f "$RESULTS/gnuplot.err"
 }
 
 # One-way XPC xcall/xret on the bare-metal bench (flags select the engine) -> "xcall xret".
