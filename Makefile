@@ -48,7 +48,9 @@ test: sim
 	    "xpc-ablations:$(MAKE) -s -C tests/xpc ablations" \
 	    "xpc-cycles:tests/xpc/cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/xpc/bench_xcall.elf" \
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
-	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim"
+	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim" \
+	    "xpc-kernel-cycles:tests/xpc/kernel-cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/kernel/kernel-bench.elf $(BUILD)/kernel/kernel-bench-flush.elf" \
+	    "experiments-selftest:$(MAKE) -s -C bench/experiments test"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
