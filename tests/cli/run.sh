@@ -47,6 +47,11 @@ expect 2 "only one hart" -- -smp 4
 expect 2 "--timing takes off or rocket" -- --timing=fast
 expect 2 "" -- --timing-param no_such_parameter=1
 expect 2 "" -- --timing-param base_cpi=banana
+printf 'trap 10 zz\n' >"$work/bad.map"
+expect 2 "cannot open phase map" -- --timing=rocket --phase-map /nonexistent/map
+expect 2 "takes an address" -- --timing=rocket --phase-start zz
+expect 2 "hexadecimal" -- --timing=rocket --phase-map "$work/bad.map"
+expect 2 "needs --timing=rocket" -- --phase-map "$work/bad.map"
 expect 1 "cannot open" -- -bios /nonexistent/firmware.elf
 expect 1 "cannot open" -- -bios none -kernel "$work/missing.elf"
 expect 1 "truncated" -- -bios "$work/truncated-header.elf"
