@@ -48,9 +48,12 @@ ratio() { # label sel4-cycles xpc-cycles
     row "$log" sel4_roundtrip sel4_roundtrip "seL4-style call + reply round trip" none
     row "$log" channel_call channel_call "Zircon-style channel_call round trip" none
     row "$log" channel_oneway channel_oneway "Zircon-style channel, one-way (rt / 2)" none
-    row "$log" xpc_call xpc_call "XPC xcall, one-way (kernel, libxpc)" xpc_oneway
-    row "$log" xpc_ret xpc_ret "XPC xret, one-way (kernel, libxpc)" none
-    row "$log" xpc_roundtrip xpc_roundtrip "XPC round trip (kernel, libxpc)" none
+    row "$log" xpc_call xpc_call "XPC xcall, one-way (kernel's x-entry)" xpc_oneway
+    row "$log" xpc_ret xpc_ret "XPC xret, one-way (kernel's x-entry)" none
+    row "$log" xpc_roundtrip xpc_roundtrip "XPC round trip (kernel's x-entry)" none
+    row "$log" xpc_lib_call xpc_lib_call "XPC via libxpc: xpc_call to the handler" none
+    row "$log" xpc_lib_ret xpc_lib_ret "XPC via libxpc: handler back to caller" none
+    row "$log" xpc_lib_roundtrip xpc_lib_roundtrip "XPC via libxpc: null call round trip" none
     xpc_mode_note "$log"
     if [ -n "$flog" ]; then
         echo "  TLB flushed on every switch, as seL4 on RISC-V ($(basename "$KERNEL_BENCH_FLUSH")):"
