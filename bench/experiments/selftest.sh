@@ -66,7 +66,7 @@ mkdir -p "$r"
 baseline >"$r/kernel-bench.log"
 for e in e1.sh e3.sh e4.sh e5.sh; do check "$e runs without the XPC lines" run "$r" $e; done
 check "e1 shows the seL4-style call" has "$r/e1.txt" "seL4-style call, one-way (fastpath) *500 *3 *664"
-check "e1 says the kernel-level XPC call was not measured" has "$r/e1.txt" "XPC xcall, one-way (kernel, libxpc) *not measured"
+check "e1 says the kernel-level XPC call was not measured" has "$r/e1.txt" "XPC xcall, one-way (kernel's x-entry) *not measured"
 check "e1's ratio falls back to the bare-metal xcall: 500 / 20" has "$r/e1.txt" "500 / 20 = 25.0x (meets"
 check "e1.csv has the channel round trip" has "$r/e1.csv" "^E1,channel_call,0,4000,0,"
 check "e3 ablation: engine cache off costs what the machine says" has "$r/e3.txt" "engine cache off *30 *24"
