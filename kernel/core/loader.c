@@ -30,8 +30,30 @@ const struct bootimg_entry *bootimg_find(const char *name, size_t len)
     return NULL;
 }
 
+/* A page of a read-only segment that no other segment touches, wholly file data (no bss) and
+ * page-aligned in the image, is mapped straight from the boot image instead of copied: every
+ * process of a program then runs the same physical text, as with any OS's shared text, which
+ * also keeps N copies from fighting over the same cache sets (E5's chains of one program).
+ * The image is kernel memory for good, so the mapping is not owned and never freed. */
+static bool shareable_page(const struct bootimg_entry *img, const struct elf64_phdr *ph,
+                           const struct elf64_phdr *all, uint32_t n, uint64_t va)
+{
+    if ((ph->flags & PF_W) || va < ph->vaddr || va + PAGE_SIZE > ph->vaddr + ph->filesz)
+        return false;
+    uint64_t src = (uint64_t)img->data + ph->offset + (va - ph->vaddr);
+    if (src & (PAGE_SIZE - 1))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct elf64_phdr *o = &all[i];
+        if (o != ph && o->type == PT_LOAD && o->memsz && o->vaddr < va + PAGE_SIZE &&
+            va < o->vaddr + o->memsz)
+            return false;
+    }
+    return true;
+}
+
 static int load_segment(struct address_space *as, const struct bootimg_entry *img,
-                        const struct elf64_phdr *ph)
+                        const struct elf64_phdr *ph, const struct elf64_phdr *all, uint32_t n)
 {
     if (ph->filesz > ph->memsz || ph->offset > img->size || ph->filesz > img->size - ph->offset ||
         ph->vaddr < USER_BASE || ph->memsz > USER_HEAP_LIMIT ||
@@ -42,6 +64,13 @@ static int load_segment(struct address_space *as, const struct bootimg_entry *im
     for (uint64_t va = ALIGN_DOWN(ph->vaddr, PAGE_SIZE); va < ph->vaddr + ph->memsz;
          va += PAGE_SIZE) {
         uint64_t pa = as_lookup(as, va, 0);
+        if (!pa && shareable_page(img, ph, all, n, va)) {
+            uint64_t src = (uint64_t)img->data + ph->offset + (va - ph->vaddr);
+            int r = as_map_page(as, va, src, flags);
+            if (r < 0)
+                return r;
+            continue;
+        }
         if (pa) { /* a page two segments share gets the permissions of both */
             as_add_flags(as, va, flags);
         } else {
@@ -72,12 +101,14 @@ static int load_elf(struct address_space *as, const struct bootimg_entry *img, u
         eh->phoff > img->size ||
         (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > img->size - eh->phoff)
         return ERR_INVALID_ARGS;
+    struct elf64_phdr all[16];
+    if (eh->phnum > ARRAY_SIZE(all))
+        return ERR_INVALID_ARGS;
+    memcpy(all, img->data + eh->phoff, eh->phnum * sizeof(all[0]));
     for (uint32_t i = 0; i < eh->phnum; i++) {
-        struct elf64_phdr ph;
-        memcpy(&ph, img->data + eh->phoff + i * sizeof(ph), sizeof(ph));
-        if (ph.type != PT_LOAD || ph.memsz == 0)
+        if (all[i].type != PT_LOAD || all[i].memsz == 0)
             continue;
-        int r = load_segment(as, img, &ph);
+        int r = load_segment(as, img, &all[i], all, eh->phnum);
         if (r < 0)
             return r;
     }

@@ -32,6 +32,14 @@ void test_process(void)
     int64_t code = sys_object_wait(p);
     CHECK(code < -1000);
     sys_handle_close(p);
+    /* Program text is mapped from the boot image for every copy: writing it is a store fault,
+     * and the next copy runs unharmed. */
+    p = xpc_spawn("server", "writetext", 0);
+    CHECK_EQ(sys_object_wait(p), -1000 - 15);
+    sys_handle_close(p);
+    p = xpc_spawn("server", "exit 9", 0);
+    CHECK_EQ(sys_object_wait(p), 9);
+    sys_handle_close(p);
     /* Kill a spinning process that holds objects. */
     p = xpc_spawn("server", "spin", 0);
     sys_sleep_ns(5000000);

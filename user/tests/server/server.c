@@ -2,6 +2,7 @@
  *   ep      seL4-style echo server on the bootstrap endpoint
  *   chan    channel echo server on the bootstrap channel end
  *   crash   touches an unmapped address (the kernel must kill it)
+ *   writetext  writes to its own code (shared read-only text: killed)
  *   spin    loops forever (until killed)
  *   exit N  exits with status N */
 #include <stdlib.h>
@@ -74,6 +75,11 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "crash") == 0) {
         volatile int *volatile bad = (int *)8;
         return *bad;
+    }
+    if (strcmp(argv[1], "writetext") == 0) { /* text is shared by every copy: never writable */
+        volatile uint32_t *volatile text = (volatile uint32_t *)(uintptr_t)main;
+        *text = 0;
+        return 102;
     }
     if (strcmp(argv[1], "spin") == 0)
         for (;;)
