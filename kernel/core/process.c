@@ -39,7 +39,7 @@ void process_kill(struct process *p, int64_t code)
         return;
     p->dead = true;
     p->exit_code = code;
-    kobj_ref(&p->obj); /* keep p alive while its threads drop their references */
+    kobj_ref(&p->obj);    /* keep p alive while its threads drop their references */
     xpc_process_dying(p); /* calls into p end while its memory is still there to unwind */
     while (!list_empty(&p->threads))
         thread_kill(list_first(&p->threads, struct thread, proc_link), code);
