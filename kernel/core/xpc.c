@@ -37,15 +37,6 @@ static const struct xpc_regs *loaded;
 static void
 csr_load(const struct xpc_regs *r); /* what the engine CSRs hold; NULL = nothing known */
 
-static bool strhas(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay; hay++)
-        if (strncmp(hay, needle, n) == 0)
-            return true;
-    return false;
-}
-
 void xpc_flush_engine_cache(void)
 {
     if (xpc_mode == XPC_MODE_ENGINE)
@@ -59,7 +50,7 @@ void xpc_init(bool engine_present, const char *bootargs)
         panic("xpc: no memory for the x-entry table");
     heap_frames += XTBL_PAGES; /* kernel-owned for good: not a leak */
     /* The engine switches satp without a flush, which is only right with ASID-tagged TLBs. */
-    bool use_engine = engine_present && vm_asid_mode() && !strhas(bootargs, "xpc=emulate");
+    bool use_engine = engine_present && vm_asid_mode() && !strstr(bootargs, "xpc=emulate");
     xpc_mode = use_engine ? XPC_MODE_ENGINE : XPC_MODE_EMULATED;
     if (use_engine) {
         xcsr_write(0x5C0, (uint64_t)xtbl);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xpc/usys.h>
+#include <xpc/benchstat.h>
 
 #define WARMUP  16
 #define SAMPLES 128
@@ -45,13 +46,6 @@ struct shared {
     volatile uint64_t t_call_start, t_call_end, t_reply_start;
 };
 
-static inline uint64_t rdcycle(void)
-{
-    uint64_t c;
-    __asm__ volatile("rdcycle %0" : "=r"(c));
-    return c;
-}
-
 /* E2's probe stamps: rdcycle at a global symbol each, so bench/experiments/e2.sh can hand their
  * addresses to xpcsim --phase-start/--phase-stop and the profiler counts exactly the cycles the
  * stamps measure. Out of line on purpose: an inlined stamp could be duplicated by the compiler,
@@ -70,46 +64,6 @@ __asm__(".pushsection .text.e2_stamps, \"ax\", @progbits\n"
         ".globl e2_reply_start\n e2_reply_start: rdcycle a0\n ret\n"
         ".globl e2_reply_end\n e2_reply_end: rdcycle a0\n ret\n"
         ".popsection\n");
-
-struct stats {
-    uint64_t mean, stddev;
-};
-
-static uint64_t isqrt(uint64_t x)
-{
-    uint64_t r = 0, b = 1ULL << 62;
-    while (b > x)
-        b >>= 2;
-    while (b) {
-        if (x >= r + b) {
-            x -= r + b;
-            r = (r >> 1) + b;
-        } else {
-            r >>= 1;
-        }
-        b >>= 2;
-    }
-    return r;
-}
-
-static struct stats summarize(const uint64_t *v, int n)
-{
-    uint64_t sum = 0, sq = 0;
-    for (int i = 0; i < n; i++)
-        sum += v[i];
-    uint64_t mean = sum / n;
-    for (int i = 0; i < n; i++) {
-        int64_t d = (int64_t)(v[i] - mean);
-        sq += (uint64_t)(d * d);
-    }
-    return (struct stats){mean, isqrt(sq / n)};
-}
-
-static void result(const char *exp, const char *series, uint64_t x, struct stats s)
-{
-    printf("RESULT %s %s %lu %lu %lu\n", exp, series, (unsigned long)x, (unsigned long)s.mean,
-           (unsigned long)s.stddev);
-}
 
 static void row(const char *what, struct stats s, const char *sel4)
 {

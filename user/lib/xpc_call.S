@@ -20,11 +20,9 @@
 #define C_GP    (-16)
 #define C_TP    (-8)
 
-    .text
-/* int64_t xpc_call(uint64_t id, struct xpc_msg *m) */
-    .globl xpc_call
-    .balign 4
-xpc_call:
+/* What the calling convention needs kept across a call the callee may clobber everything in:
+ * ra and s0-s11, and the message pointer (a1) to store the results through. */
+.macro SAVE_CALLER
     addi sp, sp, -112
     sd ra, 0(sp)
     sd s0, 8(sp)
@@ -40,8 +38,10 @@ xpc_call:
     sd s10, 88(sp)
     sd s11, 96(sp)
     sd a1, 104(sp)
-    mv t6, a0
-    mv t5, a1
+.endm
+
+/* a0-a6 from the message at t5. */
+.macro LOAD_MESSAGE
     ld a0, 0(t5)
     ld a1, 8(t5)
     ld a2, 16(t5)
@@ -49,6 +49,17 @@ xpc_call:
     ld a4, 32(t5)
     ld a5, 40(t5)
     ld a6, 48(t5)
+.endm
+
+    .text
+/* int64_t xpc_call(uint64_t id, struct xpc_msg *m) */
+    .globl xpc_call
+    .balign 4
+xpc_call:
+    SAVE_CALLER
+    mv t6, a0
+    mv t5, a1
+    LOAD_MESSAGE
     XPC_S_XCALL(t6)
     /* Back here from the callee's xret, or from the kernel (an error in a0). */
 call_return:
@@ -81,31 +92,11 @@ call_return:
     .globl xpc_call_timeout
     .balign 4
 xpc_call_timeout:
-    addi sp, sp, -112
-    sd ra, 0(sp)
-    sd s0, 8(sp)
-    sd s1, 16(sp)
-    sd s2, 24(sp)
-    sd s3, 32(sp)
-    sd s4, 40(sp)
-    sd s5, 48(sp)
-    sd s6, 56(sp)
-    sd s7, 64(sp)
-    sd s8, 72(sp)
-    sd s9, 80(sp)
-    sd s10, 88(sp)
-    sd s11, 96(sp)
-    sd a1, 104(sp)
+    SAVE_CALLER
     mv t0, a0
     mv t1, a2
     mv t5, a1
-    ld a0, 0(t5)
-    ld a1, 8(t5)
-    ld a2, 16(t5)
-    ld a3, 24(t5)
-    ld a4, 32(t5)
-    ld a5, 40(t5)
-    ld a6, 48(t5)
+    LOAD_MESSAGE
     li a7, SYS_XPC_CALL_TIMEOUT
     ecall
     j call_return

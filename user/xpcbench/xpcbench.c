@@ -14,6 +14,8 @@
 #include <string.h>
 #include <xpc/usys.h>
 #include <xpc/xpc.h>
+#include <xpc/peer.h>
+#include <xpc/benchstat.h>
 
 #define WARMUP      16
 #define SAMPLES     128
@@ -28,54 +30,12 @@ __asm__(".text\n.balign 4\n.globl bare_entry\nbare_entry:\n"
         "  j .\n");
 void bare_entry(void);
 
-static inline uint64_t rdcycle(void)
-{
-    uint64_t c;
-    __asm__ volatile("rdcycle %0" : "=r"(c));
-    return c;
-}
-
-struct stats {
-    uint64_t mean, stddev;
-};
-
-static uint64_t isqrt(uint64_t x)
-{
-    uint64_t r = 0, b = 1ULL << 62;
-    while (b > x)
-        b >>= 2;
-    while (b) {
-        if (x >= r + b) {
-            x -= r + b;
-            r = (r >> 1) + b;
-        } else {
-            r >>= 1;
-        }
-        b >>= 2;
-    }
-    return r;
-}
-
-static struct stats summarize(const uint64_t *v, int n)
-{
-    uint64_t sum = 0, sq = 0;
-    for (int i = 0; i < n; i++)
-        sum += v[i];
-    uint64_t mean = sum / n;
-    for (int i = 0; i < n; i++) {
-        int64_t d = (int64_t)(v[i] - mean);
-        sq += (uint64_t)(d * d);
-    }
-    return (struct stats){mean, isqrt(sq / n)};
-}
-
-static void result(const char *exp, const char *series, uint64_t x, struct stats s,
+/* A table row and its RESULT line. */
+static void report(const char *exp, const char *series, uint64_t x, struct stats s,
                    const char *what)
 {
-    if (what)
-        printf("  %-48s %10lu %10lu\n", what, (unsigned long)s.mean, (unsigned long)s.stddev);
-    printf("RESULT %s %s %lu %lu %lu\n", exp, series, (unsigned long)x, (unsigned long)s.mean,
-           (unsigned long)s.stddev);
+    printf("  %-48s %10lu %10lu\n", what, (unsigned long)s.mean, (unsigned long)s.stddev);
+    result(exp, series, x, s);
 }
 
 /* ---- server roles ---- */
@@ -121,9 +81,14 @@ static void on_forward(struct xpc_msg *m)
     m->r[0] = 0;
 }
 
+static void set_next(int64_t id)
+{
+    next_id = id;
+}
+
 static int serve(int chain)
 {
-    uint64_t ch = xpc_bootstrap_handle, handles[SERVER_ENTRIES];
+    uint64_t handles[SERVER_ENTRIES];
     int n = chain ? 1 : SERVER_ENTRIES;
     for (int i = 0; i < n; i++) {
         int64_t h;
@@ -141,47 +106,9 @@ static int serve(int chain)
             return 1;
         handles[i] = (uint64_t)g;
     }
-    sys_channel_write(ch, "entries", 7, handles, (uint32_t)n);
-    for (;;) {
-        char cmd[8];
-        uint64_t h = 0, actual;
-        int64_t r = sys_channel_read(ch, cmd, sizeof(cmd), &h, 1, &actual, CHANNEL_READ_WAIT);
-        if (r < 0 || (actual == 4 && memcmp(cmd, "quit", 4) == 0))
-            return 0;
-        next_id = xpc_bind(h);
-        sys_channel_write(ch, &next_id, sizeof(next_id), NULL, 0);
-    }
-}
-
-struct server {
-    int64_t proc;
-    uint64_t ch, entry[SERVER_ENTRIES];
-    int64_t id[SERVER_ENTRIES];
-};
-
-static int start(struct server *s, const char *role, int n)
-{
-    uint64_t ch[2];
-    if (sys_channel_create(ch) < 0)
-        return -1;
-    s->proc = xpc_spawn("xpcbench", role, ch[1]);
-    s->ch = ch[0];
-    char tag[8];
-    uint64_t actual;
-    if (s->proc < 0 || sys_channel_read(s->ch, tag, sizeof(tag), s->entry, (uint32_t)n, &actual,
-                                        CHANNEL_READ_WAIT) < 0)
-        return -1;
-    for (int i = 0; i < n; i++)
-        s->id[i] = xpc_bind(s->entry[i]);
-    return 0;
-}
-
-static void stop(struct server *s)
-{
-    sys_channel_write(s->ch, "quit", 4, NULL, 0);
-    sys_object_wait((uint64_t)s->proc);
-    sys_handle_close((uint64_t)s->proc);
-    sys_handle_close(s->ch);
+    if (xpc_peer_offer(handles, (unsigned)n) < 0)
+        return 1;
+    return xpc_peer_serve(set_next);
 }
 
 /* ---- measurements ---- */
@@ -201,7 +128,7 @@ static void bare(uint64_t id, uint64_t *call, uint64_t *ret, uint64_t *round)
     *round = t3 - t0;
 }
 
-static void e1(struct server *s)
+static void e1(struct xpc_peer *s)
 {
     static uint64_t c[SAMPLES], r[SAMPLES], rt[SAMPLES];
     uint64_t id = (uint64_t)s->id[E_BARE];
@@ -216,9 +143,9 @@ static void e1(struct server *s)
     }
     printf("\nE1: XPC one-way call and return, server in another process\n");
     printf("  %-48s %10s %10s\n", "operation", "mean", "stddev");
-    result("E1", "xpc_call", 0, summarize(c, SAMPLES), "engine: xcall to the entry");
-    result("E1", "xpc_ret", 0, summarize(r, SAMPLES), "engine: xret back to the caller");
-    result("E1", "xpc_roundtrip", 0, summarize(rt, SAMPLES), "engine: round trip");
+    report("E1", "xpc_call", 0, summarize(c, SAMPLES), "engine: xcall to the entry");
+    report("E1", "xpc_ret", 0, summarize(r, SAMPLES), "engine: xret back to the caller");
+    report("E1", "xpc_roundtrip", 0, summarize(rt, SAMPLES), "engine: round trip");
     for (int i = 0; i < WARMUP + SAMPLES; i++) {
         struct xpc_msg m = {{0}};
         uint64_t t0 = rdcycle();
@@ -235,15 +162,15 @@ static void e1(struct server *s)
         if (i >= WARMUP)
             rt[i - WARMUP] = t3 - t0;
     }
-    result("E1", "xpc_lib_call", 0, summarize(c, SAMPLES), "libxpc: xpc_call to the handler");
-    result("E1", "xpc_lib_ret", 0, summarize(r, SAMPLES), "libxpc: handler back to the caller");
-    result("E1", "xpc_lib_roundtrip", 0, summarize(rt, SAMPLES), "libxpc: null call round trip");
+    report("E1", "xpc_lib_call", 0, summarize(c, SAMPLES), "libxpc: xpc_call to the handler");
+    report("E1", "xpc_lib_ret", 0, summarize(r, SAMPLES), "libxpc: handler back to the caller");
+    report("E1", "xpc_lib_roundtrip", 0, summarize(rt, SAMPLES), "libxpc: null call round trip");
 }
 
 static const uint32_t e4_sizes[] = {0,         64,        256,        1u << 10, 4u << 10,
                                     16u << 10, 64u << 10, 256u << 10, 1u << 20};
 
-static void e4(struct server *s)
+static void e4(struct xpc_peer *s)
 {
     static uint64_t rt[SAMPLES];
     printf("\nE4: round trip against message size, the message in a relay segment\n");
@@ -268,7 +195,7 @@ static void e4(struct server *s)
         }
         char what[32];
         snprintf(what, sizeof(what), "%u", bytes);
-        result("E4", "xpc", bytes, summarize(rt, SAMPLES), what);
+        report("E4", "xpc", bytes, summarize(rt, SAMPLES), what);
         if (bytes)
             xpc_seg_free(&seg);
     }
@@ -276,19 +203,15 @@ static void e4(struct server *s)
 
 static void e5(void)
 {
-    static struct server link[CHAIN_MAX];
+    static struct xpc_peer link[CHAIN_MAX];
     for (int i = 0; i < CHAIN_MAX; i++)
-        if (start(&link[i], "chain", 1) < 0) {
+        if (xpc_peer_start(&link[i], "xpcbench", "chain", 1) < 0) {
             printf("xpcbench: cannot start chain link %d\n", i);
             return;
         }
     /* Each link gets the next one's call handle; the bench calls the first. */
-    for (int i = 0; i + 1 < CHAIN_MAX; i++) {
-        int64_t id;
-        uint64_t actual, h = link[i + 1].entry[0];
-        sys_channel_write(link[i].ch, "next", 4, &h, 1);
-        sys_channel_read(link[i].ch, &id, sizeof(id), NULL, 0, &actual, CHANNEL_READ_WAIT);
-    }
+    for (int i = 0; i + 1 < CHAIN_MAX; i++)
+        xpc_peer_give(&link[i], link[i + 1].entry[0]);
     struct xpc_seg seg;
     if (xpc_seg_alloc(CHAIN_BYTES, MAP_READ | MAP_WRITE, 0, &seg) < 0 || xpc_seg_swap(0) < 0)
         return;
@@ -306,11 +229,11 @@ static void e5(void)
         }
         char what[32];
         snprintf(what, sizeof(what), "chain of %d", n);
-        result("E5", "xpc_chain", (uint64_t)n, summarize(rt, SAMPLES), what);
+        report("E5", "xpc_chain", (uint64_t)n, summarize(rt, SAMPLES), what);
     }
     xpc_seg_free(&seg);
     for (int i = 0; i < CHAIN_MAX; i++)
-        stop(&link[i]);
+        xpc_peer_stop(&link[i]);
 }
 
 int main(int argc, char **argv)
@@ -321,14 +244,14 @@ int main(int argc, char **argv)
         return serve(1);
     int64_t mode = SYSCALL(SYS_XPC_INFO, XPC_INFO_MODE, 0, 0, 0, 0);
     printf("\nxpcbench: XPC %s\n", mode == XPC_MODE_ENGINE ? "engine" : "emulated by the kernel");
-    struct server s;
-    if (start(&s, "server", SERVER_ENTRIES) < 0) {
+    struct xpc_peer s;
+    if (xpc_peer_start(&s, "xpcbench", "server", SERVER_ENTRIES) < 0) {
         printf("xpcbench: cannot start the server\n");
         return 1;
     }
     e1(&s);
     e4(&s);
-    stop(&s);
+    xpc_peer_stop(&s);
     e5();
     if (mode != XPC_MODE_ENGINE)
         printf("note: emulated XPC traps on every instruction; these are not engine figures\n");

@@ -1,10 +1,10 @@
-/* xpctest's server role: the entries the tests call, in their own process. On start it sends
- * call handles for all of them over its bootstrap channel, then serves commands on it:
- * a message carrying a handle binds that entry here and answers its ID; "quit" ends it. */
+/* xpctest's server role: the entries the tests call, in a process of their own, offered as a
+ * peer (peer.h): S_FORWARD calls on to whatever entry it was last given. */
 #include <stdio.h>
 #include <string.h>
 #include <xpc/usys.h>
 #include <xpc/xpc.h>
+#include <xpc/peer.h>
 #include "xpctest.h"
 
 uint64_t secret = 0x5e7e7;
@@ -84,13 +84,18 @@ static void on_forward(struct xpc_msg *m)
     m->r[0] = (uint64_t)r;
 }
 
+static void set_forward(int64_t id)
+{
+    forward_id = id;
+}
+
 int server_main(void)
 {
     static const xpc_handler_t fns[SERVER_ENTRIES] = {
         [S_ECHO] = on_echo, [S_SEG] = on_seg,     [S_PEEK] = on_peek,     [S_SLEEP] = on_sleep,
         [S_SPIN] = on_spin, [S_CRASH] = on_crash, [S_BADRET] = on_badret, [S_FORWARD] = on_forward,
     };
-    uint64_t ch = xpc_bootstrap_handle, handles[SERVER_ENTRIES];
+    uint64_t handles[SERVER_ENTRIES];
     own_vmo = sys_vmo_create(4096);
     for (int i = 0; i < SERVER_ENTRIES; i++) {
         int64_t h = xpc_entry_create(fns[i], 4, i == S_FORWARD ? 4096 : 0, 0);
@@ -101,15 +106,7 @@ int server_main(void)
         }
         handles[i] = (uint64_t)g;
     }
-    if (sys_channel_write(ch, "entries", 7, handles, SERVER_ENTRIES) < 0)
+    if (xpc_peer_offer(handles, SERVER_ENTRIES) < 0)
         return 1;
-    for (;;) {
-        char cmd[8];
-        uint64_t h = 0, actual;
-        int64_t n = sys_channel_read(ch, cmd, sizeof(cmd), &h, 1, &actual, CHANNEL_READ_WAIT);
-        if (n < 0 || (actual == 4 && memcmp(cmd, "quit", 4) == 0))
-            return 0;
-        forward_id = xpc_bind(h);
-        sys_channel_write(ch, &forward_id, sizeof(forward_id), NULL, 0);
-    }
+    return xpc_peer_serve(set_forward);
 }

@@ -6,67 +6,13 @@
 #include <string.h>
 #include <xpc/usys.h>
 #include <xpc/xpc.h>
+#include <xpc/peer.h>
 #include "xpctest.h"
+#include "../tests/harness.h"
 
-static unsigned long passed, failed;
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        long long _a = (long long)(a), _b = (long long)(b);                                        \
-        if (_a == _b) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, _a,    \
-                   #b, _b);                                                                        \
-        }                                                                                          \
-    } while (0)
-#define CHECK(c) CHECK_EQ(!!(c), 1)
-
-struct server {
-    int64_t proc;
-    uint64_t ch;
-    uint64_t entry[SERVER_ENTRIES]; /* call handles */
-    int64_t id[SERVER_ENTRIES];     /* bound here */
-};
-
-static int start_server(struct server *s, const char *role)
-{
-    uint64_t ch[2];
-    if (sys_channel_create(ch) < 0)
-        return -1;
-    s->proc = xpc_spawn("xpctest", role, ch[1]);
-    s->ch = ch[0];
-    char tag[8];
-    uint64_t actual;
-    if (s->proc < 0 || sys_channel_read(s->ch, tag, sizeof(tag), s->entry, SERVER_ENTRIES, &actual,
-                                        CHANNEL_READ_WAIT) < 0)
-        return -1;
-    for (int i = 0; i < SERVER_ENTRIES; i++)
-        s->id[i] = xpc_bind(s->entry[i]);
-    return 0;
-}
-
-static void stop_server(struct server *s)
-{
-    sys_channel_write(s->ch, "quit", 4, NULL, 0);
-    sys_object_wait((uint64_t)s->proc);
-    sys_handle_close((uint64_t)s->proc);
-    sys_handle_close(s->ch);
-    for (int i = 0; i < SERVER_ENTRIES; i++)
-        sys_handle_close(s->entry[i]);
-}
-
-/* Moves a call handle into the server and has it bind it for S_FORWARD. */
-static int64_t give_forward(struct server *s, uint64_t handle)
-{
-    int64_t id = -1;
-    uint64_t actual;
-    if (sys_channel_write(s->ch, "bind", 4, &handle, 1) < 0 ||
-        sys_channel_read(s->ch, &id, sizeof(id), NULL, 0, &actual, CHANNEL_READ_WAIT) < 0)
-        return -1;
-    return id;
-}
+/* utest's harness: CHECK, CHECK_EQ and the two counters. */
+unsigned long tests_passed, tests_failed;
+uint64_t root_resource;
 
 static int64_t call(int64_t id, uint64_t a1, uint64_t a2)
 {
@@ -181,7 +127,7 @@ static void test_limits(void)
     sys_handle_close((uint64_t)hb);
 }
 
-static void test_server(struct server *s)
+static void test_server(struct xpc_peer *s)
 {
     struct xpc_msg m = {{0, 1, 2, 3, 4, 0, 0}};
     CHECK_EQ(xpc_call((uint64_t)s->id[S_ECHO], &m), 0);
@@ -211,7 +157,7 @@ static void test_server(struct server *s)
     CHECK_EQ(call(s->id[S_ECHO], 1, 1), 0); /* the server is still there for others */
 }
 
-static void test_segments(struct server *s)
+static void test_segments(struct xpc_peer *s)
 {
     struct xpc_seg seg;
     CHECK_EQ(xpc_seg_alloc(8192, MAP_READ | MAP_WRITE, 0, &seg), 0);
@@ -260,8 +206,8 @@ static void test_segments(struct server *s)
 /* The callee dies under the caller: the caller gets an error, and its segment back. */
 static void test_crash(void)
 {
-    struct server v;
-    CHECK_EQ(start_server(&v, "server"), 0);
+    struct xpc_peer v;
+    CHECK_EQ(xpc_peer_start(&v, "xpctest", "server", SERVER_ENTRIES), 0);
     struct xpc_seg seg;
     CHECK_EQ(xpc_seg_alloc(4096, MAP_READ | MAP_WRITE, 0, &seg), 0);
     CHECK_EQ(xpc_seg_swap(0), 0);
@@ -272,15 +218,15 @@ static void test_crash(void)
     CHECK_EQ(((uint64_t *)seg.va)[0], 77);
     CHECK_EQ(sys_object_wait((uint64_t)v.proc), -1000 - 15); /* store page fault */
     CHECK_EQ(call(v.id[S_ECHO], 0, 0), ERR_XPC_INVALID_CAP); /* its entries went with it */
-    stop_server(&v);
+    xpc_peer_stop(&v);
 
     /* Returning with another segment than it was given: the callee's xret is refused. */
-    CHECK_EQ(start_server(&v, "server"), 0);
+    CHECK_EQ(xpc_peer_start(&v, "xpctest", "server", SERVER_ENTRIES), 0);
     CHECK_EQ(call(v.id[S_BADRET], 0, 0), ERR_PEER_CLOSED);
     CHECK_EQ(sys_object_wait((uint64_t)v.proc), ERR_XPC_SEG_MISMATCH);
     CHECK_EQ((uint64_t)xpc_seg_active(&len), (uint64_t)seg.va);
     CHECK_EQ(xpc_seg_free(&seg), 0);
-    stop_server(&v);
+    xpc_peer_stop(&v);
 }
 
 struct killer {
@@ -297,10 +243,10 @@ static void kill_later(void *arg)
 /* A chain A -> B -> C where B dies while C works: C finishes, and A (not C) gets the error. */
 static void test_chain_death(void)
 {
-    struct server b, c;
-    CHECK_EQ(start_server(&b, "server"), 0);
-    CHECK_EQ(start_server(&c, "server"), 0);
-    CHECK(give_forward(&b, c.entry[S_SLEEP]) >= 0);
+    struct xpc_peer b, c;
+    CHECK_EQ(xpc_peer_start(&b, "xpctest", "server", SERVER_ENTRIES), 0);
+    CHECK_EQ(xpc_peer_start(&c, "xpctest", "server", SERVER_ENTRIES), 0);
+    CHECK(xpc_peer_give(&b, c.entry[S_SLEEP]) >= 0);
     c.entry[S_SLEEP] = 0; /* moved */
     struct xpc_msg m = {{0, 30000000, 0, 0, 0, 0, 0}};
     CHECK_EQ(xpc_call((uint64_t)b.id[S_FORWARD], &m), 0); /* the chain works... */
@@ -314,16 +260,16 @@ static void test_chain_death(void)
     sys_object_wait((uint64_t)th);
     sys_handle_close((uint64_t)th);
     CHECK_EQ(call(c.id[S_ECHO], 1, 1), 0); /* C's other callers never noticed */
-    stop_server(&b);
-    stop_server(&c);
+    xpc_peer_stop(&b);
+    xpc_peer_stop(&c);
 }
 
 /* While a call holds the segment, another thread of the caller cannot touch it: the child's
  * second thread faults and the child is killed. */
 static void test_second_thread(void)
 {
-    struct server s;
-    CHECK_EQ(start_server(&s, "server"), 0);
+    struct xpc_peer s;
+    CHECK_EQ(xpc_peer_start(&s, "xpctest", "server", SERVER_ENTRIES), 0);
     uint64_t ch[2];
     sys_channel_create(ch);
     uint64_t h = s.entry[S_SLEEP];
@@ -334,7 +280,7 @@ static void test_second_thread(void)
     CHECK_EQ(sys_object_wait((uint64_t)child), -1000 - 13); /* load page fault */
     sys_handle_close((uint64_t)child);
     sys_handle_close(ch[0]);
-    stop_server(&s);
+    xpc_peer_stop(&s);
 }
 
 static volatile uint64_t *shared_va;
@@ -445,10 +391,10 @@ int main(int argc, char **argv)
     printf("xpctest: XPC %s\n", mode == XPC_MODE_ENGINE ? "engine" : "emulated by the kernel");
     struct kstats before, after;
     sys_kstats(&before);
-    struct server s;
-    if (start_server(&s, "server") < 0) {
+    struct xpc_peer s;
+    if (xpc_peer_start(&s, "xpctest", "server", SERVER_ENTRIES) < 0) {
         printf("xpctest: cannot start the server\n");
-        failed++;
+        tests_failed++;
     } else {
         test_local();
         test_limits();
@@ -460,15 +406,15 @@ int main(int argc, char **argv)
         int64_t fz = xpc_spawn("xpctest", "fuzz", 0);
         CHECK_EQ(sys_object_wait((uint64_t)fz), 0);
         sys_handle_close((uint64_t)fz);
-        stop_server(&s);
+        xpc_peer_stop(&s);
     }
     sys_kstats(&after);
     for (int t = OBJ_VMO; t < OBJ_TYPE_COUNT; t++)
         CHECK_EQ(after.objects[t], before.objects[t]);
     CHECK_EQ(after.objects[OBJ_PROCESS], before.objects[OBJ_PROCESS]);
     CHECK_EQ(after.handles, before.handles);
-    printf("xpctest: %lu passed, %lu failed\n", passed, failed);
-    uint64_t counts[2] = {passed, failed};
+    printf("xpctest: %lu passed, %lu failed\n", tests_passed, tests_failed);
+    uint64_t counts[2] = {tests_passed, tests_failed};
     sys_channel_write(xpc_bootstrap_handle, counts, sizeof(counts), NULL, 0);
-    return failed != 0;
+    return tests_failed != 0;
 }

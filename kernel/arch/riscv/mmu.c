@@ -30,15 +30,6 @@ static uint64_t make_satp(uint64_t root, uint16_t asid)
     return SATP_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12);
 }
 
-static bool strhas(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay; hay++)
-        if (strncmp(hay, needle, n) == 0)
-            return true;
-    return false;
-}
-
 void vm_init(uint64_t mem_base, uint64_t mem_size, const char *bootargs)
 {
     kernel_root = frame_alloc();
@@ -53,7 +44,7 @@ void vm_init(uint64_t mem_base, uint64_t mem_size, const char *bootargs)
     asid_max = (uint16_t)((back >> SATP_ASID_SHIFT) & 0xffff);
     csr_write(satp, make_satp(kernel_root, 0));
     sfence_vma_all();
-    asid_mode = asid_max > 0 && !strhas(bootargs, "asid=off");
+    asid_mode = asid_max > 0 && !strstr(bootargs, "asid=off");
     asid_used[0] = 1; /* ASID 0 is the kernel's and flush mode's */
 }
 
