@@ -90,6 +90,16 @@ struct process *xproc_owner(uint64_t xcap)
     return ((struct xproc *)xcap)->proc;
 }
 
+/* The same for an xcap read from a linkage record, which may name a process that has died
+ * (and whose xproc is gone): only a live one is believed. */
+struct process *xproc_owner_live(uint64_t xcap)
+{
+    for (struct list *l = all_xprocs.next; l != &all_xprocs; l = l->next)
+        if ((uint64_t)container_of(l, struct xproc, link) == xcap)
+            return container_of(l, struct xproc, link)->proc;
+    return NULL;
+}
+
 uint64_t *xpc_table(void)
 {
     return xtbl;

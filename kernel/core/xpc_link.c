@@ -22,6 +22,7 @@ extern uint64_t timebase_hz;
 struct uregs {
     uint64_t sp, gp, tp;
 };
+static void abandon_contexts(struct thread *t, uint64_t stop_rec);
 
 static inline uint64_t *rec_words(uint64_t rec)
 {
@@ -64,6 +65,7 @@ void xpc_thread_release(struct thread *t)
     struct xthread *x = t->xpc;
     if (!x)
         return;
+    abandon_contexts(t, 0); /* dying inside callees: their contexts must not stay taken */
     xpc_forget_loaded(t);
     list_del(&x->link);
     list_del(&x->timed_link);
@@ -100,6 +102,39 @@ static struct uregs caller_regs(struct process *callee, struct uregs cur)
         !read_user_word(callee, cur.tp + XPC_CTX_CALLER_TP, &r.tp))
         r = (struct uregs){0, 0, 0};
     return r;
+}
+
+/* Gives back a context of p's that no call will return from (its caller was taken back by the
+ * kernel): sets its bit in the pool's free mask, inside p. A lying p only hurts itself. */
+static void release_context(struct process *p, uint64_t tp)
+{
+    uint64_t mask_va, idx;
+    if (!p || p->dead || !read_user_word(p, tp + XPC_CTX_FREE_MASK, &mask_va) ||
+        !read_user_word(p, tp + XPC_CTX_INDEX, &idx) || idx >= 64 || (mask_va & 7))
+        return;
+    uint64_t pa = as_lookup(p->as, mask_va, PTE_W);
+    if (pa)
+        __atomic_fetch_or((uint64_t *)phys_to_virt(pa), 1ULL << idx, __ATOMIC_RELAXED);
+}
+
+/* The contexts t holds in its callees, from the innermost down to the callee of record stop
+ * (0: all of them). Stops at a record into a dead process: what lies below is not walkable. */
+static void abandon_contexts(struct thread *t, uint64_t stop_rec)
+{
+    struct xthread *x = t->xpc;
+    xpc_sync(t);
+    struct uregs cur = {t->frame.x[REG_SP], t->frame.x[3], t->frame.x[REG_TP]};
+    uint64_t level_xcap = x->r.xcap;
+    for (uint64_t rec = x->r.xlink - XPC_LINK_RECORD_SIZE; rec > x->link_base;
+         rec -= XPC_LINK_RECORD_SIZE) {
+        struct process *p = xproc_owner_live(level_xcap);
+        release_context(p, cur.tp);
+        uint64_t *w = rec_words(rec);
+        if (rec == stop_rec || (!(w[8] & XPC_LINK_VALID) && w[KREC_KIND / 8] == KREC_DEAD))
+            return;
+        cur = caller_regs(p, cur);
+        level_xcap = w[2];
+    }
 }
 
 static struct process *owner_or_home(struct thread *t, uint64_t xcap)
@@ -175,6 +210,8 @@ static void make_runnable(struct thread *t)
 void xpc_unwind(struct thread *t, int64_t err, uint64_t stop_rec)
 {
     struct xthread *x = t->xpc;
+    if (stop_rec) /* a time limit: the callees above it never return */
+        abandon_contexts(t, stop_rec);
     xpc_sync(t);
     stat_xpc_unwinds++;
     struct uregs cur = {t->frame.x[REG_SP], t->frame.x[3], t->frame.x[REG_TP]}, over;
@@ -191,7 +228,7 @@ void xpc_unwind(struct thread *t, int64_t err, uint64_t stop_rec)
         else if (have_over)
             caller = over;
         else
-            caller = caller_regs(xproc_owner(level_xcap), cur);
+            caller = caller_regs(xproc_owner_live(level_xcap), cur);
         have_over = false;
         bool target = stop_rec ? rec == stop_rec : valid || kind == KREC_TIMED;
         if (target) {
@@ -278,7 +315,7 @@ static struct uregs regs_at_level(struct thread *t, uint64_t level)
     uint64_t level_xcap = x->r.xcap;
     uint64_t top = (x->r.xlink - x->link_base) / XPC_LINK_RECORD_SIZE - 1;
     for (uint64_t k = top; k > level; k--) {
-        cur = caller_regs(xproc_owner(level_xcap), cur);
+        cur = caller_regs(xproc_owner_live(level_xcap), cur);
         level_xcap = rec_words(x->link_base + k * XPC_LINK_RECORD_SIZE)[2];
     }
     return cur;

@@ -21,7 +21,7 @@ struct xpc_local_entry {
 _Static_assert(sizeof(struct xpc_local_entry) == 64, "xpc_call.S indexes entries by << 6");
 struct xpc_local_entry xpc_local_entries[XPC_LOCAL_ENTRIES] __attribute__((aligned(64)));
 
-#define CTX_HEADER 32 /* index, caller sp, gp, tp: just below the context's tp */
+#define CTX_HEADER 48 /* free-mask address, index, caller sp, gp, tp (+ pad): below tp */
 
 int64_t xpc_entry_create(xpc_handler_t fn, uint32_t max_callers, uint64_t chain_bytes,
                          size_t stack_size)

@@ -13,8 +13,9 @@
 #define E_HANDLER  32
 #define E_SHIFT    6  /* 64 bytes each */
 
-/* A context: [stack | index, caller sp, caller gp, caller tp | TLS]; tp points at TLS, so the
- * caller's registers are at tp-24..tp-8 (XPC_CTX_CALLER_*, which the kernel reads too). */
+/* A context: [stack | pad, free-mask address, index, caller sp, gp, tp | TLS]; tp points at TLS,
+ * so the header is at tp-40..tp-8 (XPC_CTX_* in sys.h: the kernel reads it too). */
+#define C_MASK  (-40)
 #define C_INDEX (-32)
 #define C_SP    (-24)
 #define C_GP    (-16)
@@ -143,12 +144,13 @@ xpc_trampoline:
     add t2, t2, t3
     ld t3, E_TLS_OFF(t1)
     add t3, t2, t3          /* the context's tp */
+    sd t1, C_MASK(t3)
     sd t4, C_INDEX(t3)
     sd sp, C_SP(t3)
     sd gp, C_GP(t3)
     sd tp, C_TP(t3)
     mv tp, t3
-    addi sp, t3, C_INDEX - 64
+    addi sp, t3, C_MASK - 64
     andi sp, sp, -16
     .option push
     .option norelax

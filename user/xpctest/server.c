@@ -54,9 +54,13 @@ static void on_sleep(struct xpc_msg *m)
     m->r[1] = 42;
 }
 
+/* Spins until the kernel takes the caller back; r[1] == 1 returns at once instead. It has one
+ * context, so every call that got it and never returned would leave it taken. */
 static void on_spin(struct xpc_msg *m)
 {
-    (void)m;
+    m->r[0] = 0;
+    if (m->r[1] == 1)
+        return;
     for (volatile int i = 0;; i++)
         ;
 }
@@ -98,8 +102,11 @@ int server_main(void)
     uint64_t handles[SERVER_ENTRIES];
     own_vmo = sys_vmo_create(4096);
     for (int i = 0; i < SERVER_ENTRIES; i++) {
-        int64_t h = xpc_entry_create(fns[i], 4, i == S_FORWARD ? 4096 : 0, 0);
-        int64_t g = h > 0 ? xpc_grant_call((uint64_t)h) : h;
+        int64_t h = xpc_entry_create(fns[i], i == S_SPIN ? 1 : 4, i == S_FORWARD ? 4096 : 0, 0);
+        /* S_SPIN's handle may be passed on: the test gives a copy to a child. */
+        uint64_t rights =
+            RIGHT_CALL | RIGHT_TRANSFER | (i == S_SPIN ? RIGHT_GRANT | RIGHT_DUPLICATE : 0);
+        int64_t g = h > 0 ? SYSCALL(SYS_XENTRY_GRANT, (uint64_t)h, rights, 0, 0, 0) : h;
         if (g < 0) {
             printf("xpctest server: entry %d: %s\n", i, xpc_strerror(g));
             return 1;

@@ -154,6 +154,22 @@ static void test_server(struct xpc_peer *s)
     CHECK_EQ(sys_xpc_depth(), 0);
     CHECK_EQ(xpc_call_timeout((uint64_t)s->id[S_SPIN], &t, 20000000ULL), ERR_TIMED_OUT);
     CHECK_EQ(sys_xpc_depth(), 0);
+    /* The abandoned call's context went back to S_SPIN's pool of one: the next one gets it. */
+    CHECK_EQ(xpc_call_timeout((uint64_t)s->id[S_SPIN], &t, 20000000ULL), ERR_TIMED_OUT);
+    struct xpc_msg q = {{0, 1, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_SPIN], &q), 0);
+    /* So does the context of a caller killed inside the call. */
+    uint64_t ch[2];
+    sys_channel_create(ch);
+    uint64_t dup = (uint64_t)sys_handle_duplicate(s->entry[S_SPIN], RIGHT_CALL | RIGHT_TRANSFER);
+    sys_channel_write(ch[0], "spin", 4, &dup, 1);
+    int64_t child = xpc_spawn("xpctest", "spinner", ch[1]);
+    sys_sleep_ns(20000000);
+    CHECK_EQ(sys_kill((uint64_t)child), 0);
+    CHECK_EQ(sys_object_wait((uint64_t)child), ERR_PEER_CLOSED);
+    sys_handle_close((uint64_t)child);
+    sys_handle_close(ch[0]);
+    CHECK_EQ(xpc_call((uint64_t)s->id[S_SPIN], &q), 0);
     CHECK_EQ(call(s->id[S_ECHO], 1, 1), 0); /* the server is still there for others */
 }
 
@@ -379,6 +395,19 @@ static int fuzz_main(void)
     return bad ? 10 : 0;
 }
 
+/* Calls S_SPIN (handle from the bootstrap channel) and never comes back: its parent kills it. */
+static int spinner_main(void)
+{
+    char tag[8];
+    uint64_t h, actual;
+    if (sys_channel_read(xpc_bootstrap_handle, tag, sizeof(tag), &h, 1, &actual,
+                         CHANNEL_READ_WAIT) < 0)
+        return 2;
+    struct xpc_msg m = {{0}};
+    xpc_call((uint64_t)xpc_bind(h), &m);
+    return 3;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "server") == 0)
@@ -387,6 +416,8 @@ int main(int argc, char **argv)
         return twothreads_main();
     if (argc > 1 && strcmp(argv[1], "fuzz") == 0)
         return fuzz_main();
+    if (argc > 1 && strcmp(argv[1], "spinner") == 0)
+        return spinner_main();
     int64_t mode = SYSCALL(SYS_XPC_INFO, XPC_INFO_MODE, 0, 0, 0, 0);
     printf("xpctest: XPC %s\n", mode == XPC_MODE_ENGINE ? "engine" : "emulated by the kernel");
     struct kstats before, after;

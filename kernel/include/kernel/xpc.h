@@ -54,7 +54,8 @@ extern struct thread *xpc_loaded; /* whose state the engine CSRs hold (engine mo
 
 void xpc_init(bool engine_present, const char *bootargs);
 struct xproc *xproc_get(struct process *p); /* allocates on first use; NULL when out of memory */
-struct process *xproc_owner(uint64_t xcap);
+struct process *xproc_owner(uint64_t xcap);      /* xcap of a running thread */
+struct process *xproc_owner_live(uint64_t xcap); /* xcap from a record: NULL if dead */
 void xpc_flush_engine_cache(void);
 
 /* Thread state */

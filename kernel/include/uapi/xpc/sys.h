@@ -201,8 +201,13 @@ struct xentry_info {
 #define XPC_INFO_DEPTH    1 /* calls the current thread is nested in (0 at home) */
 #define XPC_MODE_ENGINE   1 /* the hardware engine runs xcall/xret/swapseg */
 #define XPC_MODE_EMULATED 2 /* no engine (or xpc=emulate): the kernel traps and emulates them */
-/* The libxpc context ABI the kernel relies on to unwind a call whose callee died: while a callee
- * context runs, tp points just past three words holding the caller's sp, gp and tp. */
+/* The libxpc context ABI the kernel relies on when it ends a call the callee cannot finish: while
+ * a callee context runs, tp points just past the caller's sp, gp and tp, the context's index in
+ * its entry's pool and the address of the pool's free mask. The kernel reads the first three to
+ * resume the caller, and sets the bit of a context it abandons (a time limit passed, or the
+ * calling thread died inside), so the pool does not shrink. */
+#define XPC_CTX_FREE_MASK (-40)
+#define XPC_CTX_INDEX     (-32)
 #define XPC_CTX_CALLER_SP (-24)
 #define XPC_CTX_CALLER_GP (-16)
 #define XPC_CTX_CALLER_TP (-8)
