@@ -51,6 +51,14 @@ static uint64_t transfer(struct thread *from, struct thread *to)
 {
     uint64_t info = from->frame.x[REG_A1];
     uint32_t words = MSGINFO_WORDS(info), nh = MSGINFO_HANDLES(info);
+    bool to_home = to->proc == to->home;
+    if (!to_home && (words > IPC_REG_WORDS || nh)) {
+        /* A receiver inside an XPC callee has no IPC buffer of its own there: it gets the
+         * register words, and the handles stay with the sender. */
+        words = words < IPC_REG_WORDS ? words : IPC_REG_WORDS;
+        nh = 0;
+        info = MSGINFO(MSGINFO_LABEL(info), words, 0);
+    }
     for (int i = 0; i < IPC_REG_WORDS; i++)
         to->frame.x[REG_A2 + i] = from->frame.x[REG_A2 + i];
     if (words > IPC_REG_WORDS)
@@ -69,7 +77,8 @@ static uint64_t transfer(struct thread *from, struct thread *to)
         }
         ipcbuf(to)->handles[i] = out;
     }
-    ipcbuf(to)->badge = from->ep_badge;
+    if (to_home)
+        ipcbuf(to)->badge = from->ep_badge;
     to->frame.x[REG_A0] = 0;
     to->frame.x[REG_A1] = info;
     to->frame.x[REG_A6] = from->ep_badge;
@@ -129,6 +138,11 @@ static struct endpoint *endpoint_and_message(struct trap_frame *f, uint32_t righ
     int r = get_endpoint(f->x[REG_A0], right, &ep);
     if (r == 0 && !info_ok(f->x[REG_A1]))
         r = ERR_INVALID_ARGS;
+    /* Inside an XPC callee the thread's IPC buffer is its home's, which the callee must not
+     * read from or write into: only register words travel. */
+    if (r == 0 && current->proc != current->home &&
+        (MSGINFO_WORDS(f->x[REG_A1]) > IPC_REG_WORDS || MSGINFO_HANDLES(f->x[REG_A1])))
+        r = ERR_NOT_SUPPORTED;
     if (r < 0) {
         f->x[REG_A0] = (uint64_t)r;
         return NULL;

@@ -41,9 +41,15 @@ static void on_seg(struct xpc_msg *m)
 }
 
 /* What lives at the caller's address in this address space: never the caller's data. */
+static int64_t own_ep;
+
 static void on_peek(struct xpc_msg *m)
 {
     m->r[1] = m->r[1] == (uint64_t)&secret ? secret : 0;
+    /* An endpoint call with words beyond the registers, from inside the call: the IPC buffer of
+     * this thread is its caller's, so the kernel refuses before anything is copied. */
+    struct ipc_msg msg = {MSGINFO(0, 10, 0), {0}, 0};
+    m->r[2] = (uint64_t)ipc_call((uint64_t)own_ep, &msg);
     m->r[0] = 0;
 }
 
@@ -101,6 +107,7 @@ int server_main(void)
     };
     uint64_t handles[SERVER_ENTRIES];
     own_vmo = sys_vmo_create(4096);
+    own_ep = sys_endpoint_create();
     for (int i = 0; i < SERVER_ENTRIES; i++) {
         int64_t h = xpc_entry_create(fns[i], i == S_SPIN ? 1 : 4, i == S_FORWARD ? 4096 : 0, 0);
         /* S_SPIN's handle may be passed on: the test gives a copy to a child. */

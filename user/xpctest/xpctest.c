@@ -146,6 +146,7 @@ static void test_server(struct xpc_peer *s)
     struct xpc_msg p = {{0, (uint64_t)&secret, 0, 0, 0, 0, 0}};
     CHECK_EQ(xpc_call((uint64_t)s->id[S_PEEK], &p), 0);
     CHECK_EQ(p.r[1], 0x5e7e7);
+    CHECK_EQ(p.r[2], ERR_NOT_SUPPORTED); /* no IPC-buffer words from inside a callee */
 
     /* Timed calls: one that answers in time, one that never answers. */
     struct xpc_msg t = {{0, 5, 0, 0, 0, 0, 0}};
