@@ -183,18 +183,26 @@ void xpc_forget_loaded(struct thread *t)
         xpc_switched_to = (struct xthread *)&xpc_null_regs; /* freed soon: must never match */
 }
 
-/* The thread trapped: its xcap says whose code it was running. */
-void xpc_note_trap(struct thread *t)
+/* The thread trapped: its xcap says whose code it was running. Returns true when the trap was
+ * a system call a callee may not make (recv and reply_recv: the thread's reply slot belongs to
+ * its home, which may owe an answer to a caller of its own), now refused. */
+bool xpc_note_trap(struct thread *t, struct trap_frame *f, uint64_t cause)
 {
-    if (xpc_mode != XPC_MODE_ENGINE)
-        return; /* emulation keeps t->proc current itself */
-    struct process *p = xproc_owner(xcsr_read(0x5C2));
-    if (!p)
-        p = t->home;
-    if (p != t->proc) {
-        t->proc = p;
-        as_assume_active(p->as); /* the engine loaded p's satp */
+    if (xpc_mode == XPC_MODE_ENGINE) { /* emulation keeps t->proc current itself */
+        struct process *p = xproc_owner(xcsr_read(0x5C2));
+        if (!p)
+            p = t->home;
+        if (p != t->proc) {
+            t->proc = p;
+            as_assume_active(p->as); /* the engine loaded p's satp */
+        }
     }
+    uint64_t n = f->x[REG_A7];
+    if (cause != EXC_ECALL_U || t->proc == t->home || (n != SYS_RECV && n != SYS_REPLY_RECV))
+        return false;
+    f->sepc += 4;
+    f->x[REG_A0] = (uint64_t)ERR_NOT_SUPPORTED;
+    return true;
 }
 
 /* ---- x-entries ---- */

@@ -50,6 +50,7 @@ static void on_peek(struct xpc_msg *m)
      * this thread is its caller's, so the kernel refuses before anything is copied. */
     struct ipc_msg msg = {MSGINFO(0, 10, 0), {0}, 0};
     m->r[2] = (uint64_t)ipc_call((uint64_t)own_ep, &msg);
+    m->r[3] = (uint64_t)ipc_recv((uint64_t)own_ep, &msg); /* nor may it receive */
     m->r[0] = 0;
 }
 

@@ -147,6 +147,7 @@ static void test_server(struct xpc_peer *s)
     CHECK_EQ(xpc_call((uint64_t)s->id[S_PEEK], &p), 0);
     CHECK_EQ(p.r[1], 0x5e7e7);
     CHECK_EQ(p.r[2], ERR_NOT_SUPPORTED); /* no IPC-buffer words from inside a callee */
+    CHECK_EQ(p.r[3], ERR_NOT_SUPPORTED); /* and no receiving there */
 
     /* Timed calls: one that answers in time, one that never answers. */
     struct xpc_msg t = {{0, 5, 0, 0, 0, 0, 0}};

@@ -65,8 +65,9 @@ void trap_from_user(struct trap_frame *f)
     uint64_t cause = csr_read(scause);
     if (current->fp) /* guard: FP-free threads, the IPC common case, pay nothing */
         fpu_note_trap(current, f);
-    if (current->xpc) /* guard, as for FP: the engine may have moved it into another process */
-        xpc_note_trap(current);
+    /* Guard, as for FP: the engine may have moved the thread into another process. */
+    if (current->xpc && xpc_note_trap(current, f, cause))
+        schedule(); /* a system call a callee may not make, refused */
     if (cause & SCAUSE_INTERRUPT) {
         handle_interrupt(cause & ~SCAUSE_INTERRUPT);
     } else if (cause == EXC_ILLEGAL_INST && fpu_claim_first_use(current, f)) {

@@ -54,7 +54,7 @@ extern struct thread *xpc_loaded; /* whose state the engine CSRs hold (engine mo
 
 void xpc_init(bool engine_present, const char *bootargs);
 struct xproc *xproc_get(struct process *p); /* allocates on first use; NULL when out of memory */
-struct process *xproc_owner(uint64_t xcap);      /* xcap of a running thread */
+struct process *xproc_owner(uint64_t xcap); /* xcap of a running thread */
 struct process *xproc_owner_live(uint64_t xcap); /* xcap from a record: NULL if dead */
 void xpc_flush_engine_cache(void);
 
@@ -71,7 +71,9 @@ static inline void xpc_switch_in(struct thread *t)
     if (__builtin_expect(t->xpc != xpc_switched_to, 0))
         xpc_switch_slow(t);
 }
-void xpc_note_trap(struct thread *t);    /* at trap entry: the runtime process from xcap */
+/* At trap entry: the runtime process from xcap; true if it refused the trap (a system call a
+ * callee may not make). */
+bool xpc_note_trap(struct thread *t, struct trap_frame *f, uint64_t cause);
 void xpc_regs_changed(struct thread *t); /* t->xpc->r edited by the kernel: reload if loaded */
 
 /* Exceptions in user mode: true when the trap was XPC's and has been dealt with. */
