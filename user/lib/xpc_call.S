@@ -52,6 +52,30 @@
     ld a6, 48(t5)
 .endm
 
+/* The engine passes every register to the callee: everything but the message (and sp, gp, tp,
+ * which the trampoline replaces) is cleared, so nothing of the caller's leaks (t6 holds the ID). */
+.macro CLEAR_CALLER
+    li ra, 0
+    li t0, 0
+    li t1, 0
+    li t2, 0
+    li t3, 0
+    li t4, 0
+    li t5, 0
+    li s0, 0
+    li s1, 0
+    li s2, 0
+    li s3, 0
+    li s4, 0
+    li s5, 0
+    li s6, 0
+    li s7, 0
+    li s8, 0
+    li s9, 0
+    li s10, 0
+    li s11, 0
+.endm
+
     .text
 /* int64_t xpc_call(uint64_t id, struct xpc_msg *m) */
     .globl xpc_call
@@ -61,6 +85,7 @@ xpc_call:
     mv t6, a0
     mv t5, a1
     LOAD_MESSAGE
+    CLEAR_CALLER
     XPC_S_XCALL(t6)
     /* Back here from the callee's xret, or from the kernel (an error in a0). */
 call_return:
@@ -185,6 +210,11 @@ xpc_trampoline:
     mv sp, t2
     mv gp, t3
     mv tp, t4
+    li ra, 0                /* the callee's addresses are none of the caller's business */
+    li t0, 0
+    li t1, 0
+    li t5, 0
+    li t6, 0
     XPC_S_XRET
     j xret_failed
 busy:

@@ -50,8 +50,24 @@ static void on_add(struct xpc_msg *m)
     m->r[1] = m->r[1] + m->r[2];
 }
 
+/* A bare entry that reports, in a1, whether any register but the message reached it. */
+__asm__(".text\n.balign 4\n.globl leak_probe\nleak_probe:\n"
+        "  or a1, ra, t0\n  or a1, a1, t1\n  or a1, a1, t2\n  or a1, a1, t3\n  or a1, a1, t4\n"
+        "  or a1, a1, t5\n  or a1, a1, s0\n  or a1, a1, s1\n  or a1, a1, s2\n  or a1, a1, s3\n"
+        "  or a1, a1, s4\n  or a1, a1, s5\n  or a1, a1, s6\n  or a1, a1, s7\n  or a1, a1, s8\n"
+        "  or a1, a1, s9\n  or a1, a1, s10\n  or a1, a1, s11\n  li a0, 0\n"
+        "  " XPC_ASM_XRET "\n  j .\n");
+void leak_probe(void);
+
 static void test_local(void)
 {
+    /* Only the message crosses: the caller's other registers are cleared by xpc_call. */
+    int64_t hp = SYSCALL(SYS_XENTRY_CREATE, (uint64_t)leak_probe, 1, 0, 0, 0);
+    struct xpc_msg lm = {{0, 0x1234, 0, 0, 0, 0, 0}};
+    CHECK_EQ(xpc_call((uint64_t)xpc_bind((uint64_t)hp), &lm), 0);
+    CHECK_EQ(lm.r[1], 0);
+    sys_handle_close((uint64_t)hp);
+
     int64_t h = xpc_entry_create(on_add, 2, 0, 0);
     CHECK(h > 0);
     int64_t id = xpc_bind((uint64_t)h);

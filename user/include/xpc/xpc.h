@@ -8,7 +8,9 @@
  *   a0-a6   arguments in, results out; a0 comes back as the status (negative = error)
  *   sp, gp, tp   preserved for the caller by the callee's trampoline (the engine saves no
  *           general register), and by the kernel when it ends a call the callee cannot finish
- *   everything else   clobbered; xpc_call saves ra and s0-s11 on the caller's stack */
+ *   everything else   clobbered; xpc_call saves ra and s0-s11 on the caller's stack, then
+ *           clears them and t0-t5 so the callee sees nothing but the message; the trampoline
+ *           clears its own temporaries before xret */
 #ifndef XPC_XPC_H
 #define XPC_XPC_H
 
