@@ -6,8 +6,6 @@
 set -u
 xpcsim=$1
 elf=$2
-pass=0
-fail=0
 
 measure() { # flags... -> "xcall xret"
     out=$(timeout 30 "$xpcsim" --timing=rocket "$@" -m 128M -bios "$elf" </dev/null 2>&1)
@@ -16,17 +14,7 @@ measure() { # flags... -> "xcall xret"
     echo "${x:-missing} ${r:-missing}"
 }
 
-check() { # description condition...
-    d=$1
-    shift
-    if "$@" 2>/dev/null; then
-        pass=$((pass + 1))
-        echo "PASS  $d"
-    else
-        fail=$((fail + 1))
-        echo "FAIL  $d"
-    fi
-}
+. "$(dirname "$0")/check.sh"
 
 set -- $(measure)
 all_x=$1 all_r=$2
@@ -58,5 +46,4 @@ check "untagged TLB costs more on the call or the return ($noasid_x/$noasid_r vs
     [ $((noasid_x + noasid_r)) -gt $((all_x + all_r)) ]
 check "all three off costs the most ($none_x)" \
     [ "$none_x" -ge "$nocache_x" -a "$none_x" -ge "$block_x" -a "$none_x" -ge "$noasid_x" ]
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -8,8 +8,6 @@ xpcsim=$1
 elf=$2
 flush_elf=$3
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
-pass=0
-fail=0
 
 boot() { # elf -> RESULT lines
     timeout 300 "$xpcsim" --timing=rocket -m 128M -bios "$fw" -kernel "$1" </dev/null 2>&1 |
@@ -18,17 +16,7 @@ boot() { # elf -> RESULT lines
 get() { # log exp series x -> mean
     echo "$1" | awk -v e="$2" -v s="$3" -v x="$4" '$2 == e && $3 == s && $4 == x {print $5}'
 }
-check() { # description condition...
-    d=$1
-    shift
-    if "$@" 2>/dev/null; then
-        pass=$((pass + 1))
-        echo "PASS  $d"
-    else
-        fail=$((fail + 1))
-        echo "FAIL  $d"
-    fi
-}
+. "$(dirname "$0")/check.sh"
 
 log=$(boot "$elf")
 flog=$(boot "$flush_elf")
@@ -60,5 +48,4 @@ check "a 1 MiB relay-segment message costs what 64 bytes do ($big vs $small)" \
 check "a 64-byte XPC message beats copying 4 KiB seL4-style ($small < $copy)" [ "$small" -lt "$copy" ]
 check "a chain of 8 XPC servers beats a chain of 8 seL4-style servers 10x ($chain8, $sel4chain8)" \
     [ $((chain8 * 10)) -le "$sel4chain8" ]
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
