@@ -9,6 +9,7 @@
 #include <kernel/xpc.h>
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
+#include <kernel/fpu.h>
 #include <xpc/memmap.h>
 #include "xpc/engine.h"
 
@@ -103,13 +104,14 @@ unsigned xpc_run_insn(struct thread *t, struct trap_frame *f, uint32_t insn, uin
 
 struct access {
     unsigned rd_or_rs2, size;
-    bool store, is_signed;
+    bool store, is_signed, fp; /* fp: rd_or_rs2 names an FP register (flw/fld/fsw/fsd) */
     uint64_t va;
     unsigned len; /* instruction bytes */
 };
 
 static bool decode_access(uint32_t insn, const struct trap_frame *f, struct access *a)
 {
+    a->fp = false;
     if ((insn & 3) == 3) {
         unsigned op = insn & 0x7f, funct3 = (insn >> 12) & 7, rs1 = (insn >> 15) & 31;
         a->len = 4;
@@ -122,6 +124,14 @@ static bool decode_access(uint32_t insn, const struct trap_frame *f, struct acce
             a->rd_or_rs2 = (insn >> 20) & 31;
             int32_t imm = ((int32_t)(insn & 0xfe000000) >> 20) | (int32_t)((insn >> 7) & 31);
             a->va = f->x[rs1] + (uint64_t)(int64_t)imm;
+        } else if ((op == 0x07 || op == 0x27) && (funct3 == 2 || funct3 == 3)) {
+            a->fp = true; /* flw/fld, fsw/fsd */
+            a->store = op == 0x27;
+            a->rd_or_rs2 = a->store ? (insn >> 20) & 31 : (insn >> 7) & 31;
+            int32_t imm = a->store
+                              ? ((int32_t)(insn & 0xfe000000) >> 20) | (int32_t)((insn >> 7) & 31)
+                              : (int32_t)insn >> 20;
+            a->va = f->x[rs1] + (uint64_t)(int64_t)imm;
         } else {
             return false;
         }
@@ -129,10 +139,14 @@ static bool decode_access(uint32_t insn, const struct trap_frame *f, struct acce
         a->is_signed = !(funct3 & 4);
         return true;
     }
-    /* RVC: c.lw/c.ld/c.sw/c.sd (register-based) and their sp-based forms. */
+    /* RVC: c.lw/c.ld/c.sw/c.sd (register-based) and their sp-based forms; c.fld/c.fsd and
+     * c.fldsp/c.fsdsp (funct3 1 and 5) are the same shapes with doubles in FP registers. */
     unsigned q = insn & 3, funct3 = (insn >> 13) & 7;
     a->len = 2;
     a->is_signed = true;
+    a->fp = funct3 == 1 || funct3 == 5;
+    if (a->fp && q != 1)
+        funct3 |= 2; /* decode as c.ld/c.sd (c.ldsp/c.sdsp): same offsets, 8 bytes */
     if (q == 0 && (funct3 == 2 || funct3 == 3 || funct3 == 6 || funct3 == 7)) {
         unsigned rs1 = 8 + ((insn >> 7) & 7), r2 = 8 + ((insn >> 2) & 7);
         bool dbl = funct3 & 1;
@@ -154,7 +168,7 @@ static bool decode_access(uint32_t insn, const struct trap_frame *f, struct acce
         a->size = dbl ? 8 : 4;
         a->rd_or_rs2 = (insn >> 7) & 31;
         a->va = f->x[REG_SP] + off;
-        return a->rd_or_rs2 != 0;
+        return a->fp || a->rd_or_rs2 != 0;
     }
     if (q == 2 && (funct3 == 6 || funct3 == 7)) {
         bool dbl = funct3 == 7;
@@ -182,18 +196,26 @@ static bool emulate_access(struct thread *t, struct trap_frame *f, uint64_t tval
     if (!xpc_seg_translate(&model, a.va, a.size, a.store, &pa, &perm_fault) || perm_fault)
         return false; /* not the segment's, or not allowed: the page fault stands */
     volatile uint8_t *p = phys_to_virt(pa);
+    struct fp_context *fp = a.fp ? fpu_sync_to_memory(t) : NULL;
+    if (a.fp && !fp)
+        return false; /* no FP state: the instruction could not have run */
     if (a.store) {
-        uint64_t v = f->x[a.rd_or_rs2];
+        uint64_t v = a.fp ? fp->f[a.rd_or_rs2] : f->x[a.rd_or_rs2];
         for (unsigned i = 0; i < a.size; i++)
             p[i] = (uint8_t)(v >> (8 * i));
     } else {
         uint64_t v = 0;
         for (unsigned i = 0; i < a.size; i++)
             v |= (uint64_t)p[i] << (8 * i);
-        if (a.is_signed && a.size < 8 && (v >> (8 * a.size - 1) & 1))
-            v |= ~0ULL << (8 * a.size);
-        if (a.rd_or_rs2)
-            f->x[a.rd_or_rs2] = v;
+        if (a.fp) {
+            fp->f[a.rd_or_rs2] = a.size == 4 ? v | 0xffffffff00000000ULL : v; /* NaN-boxed */
+            fpu_context_changed(t);
+        } else {
+            if (a.is_signed && a.size < 8 && (v >> (8 * a.size - 1) & 1))
+                v |= ~0ULL << (8 * a.size);
+            if (a.rd_or_rs2)
+                f->x[a.rd_or_rs2] = v;
+        }
     }
     f->sepc += a.len;
     stat_xpc_emulated++;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <xpc/usys.h>
+#include <xpc/xpc.h>
 
 static unsigned long passed, failed;
 
@@ -284,6 +285,31 @@ static void illegal_test(void)
     }
 }
 
+/* FP loads and stores into an XPC relay segment: the engine translates them like any access;
+ * where the kernel emulates XPC, it must emulate these too (flw/fld/fsw/fsd and the compressed
+ * forms), writing the thread's FP registers. */
+static void relay_fp_test(void)
+{
+    struct xpc_seg seg;
+    CHECK_EQ(xpc_seg_alloc(4096, MAP_READ | MAP_WRITE, 0, &seg), 0);
+    CHECK_EQ(xpc_seg_swap(0), 0);
+    volatile double *d = seg.va;
+    volatile float *s = (volatile float *)seg.va + 64;
+    d[0] = 1.5;
+    d[1] = d[0] * 2.0 + 0.25;
+    s[0] = 2.5f;
+    s[1] = s[0] * 3.0f;
+    CHECK(d[1] == 3.25);
+    CHECK(s[1] == 7.5f);
+    double sum = 0;
+    for (int i = 0; i < 8; i++) {
+        d[8 + i] = i * 0.5;
+        sum += d[8 + i];
+    }
+    CHECK(sum == 14.0);
+    CHECK_EQ(xpc_seg_free(&seg), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "badfp") == 0) {
@@ -298,6 +324,7 @@ int main(int argc, char **argv)
     preemption_test();
     first_use_test();
     illegal_test();
+    relay_fp_test();
     printf("fptest: %lu passed, %lu failed\n", passed, failed);
     uint64_t counts[2] = {passed, failed};
     sys_channel_write(xpc_bootstrap_handle, counts, sizeof(counts), NULL, 0);

@@ -94,3 +94,22 @@ void fpu_release(struct thread *t)
         fp_contexts_live--;
     }
 }
+
+/* For a kernel that reads or writes t's FP registers (emulating an FP load or store): the
+ * registers in t->fp, current. fpu_context_changed afterwards makes the next switch-in load
+ * them, since the hardware may still hold the old values. */
+struct fp_context *fpu_sync_to_memory(struct thread *t)
+{
+    if (t->fp && fp_owner == t && t->fp_dirty) {
+        fpu_save(t->fp);
+        t->fp_dirty = false;
+        stat_fp_saves++;
+    }
+    return t->fp;
+}
+
+void fpu_context_changed(struct thread *t)
+{
+    if (fp_owner == t)
+        fp_owner = NULL;
+}

@@ -22,6 +22,10 @@ bool fpu_claim_first_use(struct thread *t, const struct trap_frame *f);
 /* Before t returns to user mode: puts t's FP state in the registers; returns the sstatus.FS
  * bits t runs with. */
 uint64_t fpu_switch_in(struct thread *t);
+/* Kernel access to t's FP registers (XPC's emulated relay-segment accesses): the context in
+ * memory, up to date (NULL if the thread has none); then say it changed. */
+struct fp_context *fpu_sync_to_memory(struct thread *t);
+void fpu_context_changed(struct thread *t);
 /* Thread teardown: frees the FP context. */
 void fpu_release(struct thread *t);
 
