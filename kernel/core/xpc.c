@@ -10,11 +10,6 @@
 
 #define XTBL_PAGES ((XPC_MAX_XENTRIES * XPC_XENTRY_SIZE + PAGE_SIZE - 1) / PAGE_SIZE)
 
-#define STR_(x)          #x
-#define STR(x)           STR_(x)
-#define xcsr_read(n)     csr_read(n)
-#define xcsr_write(n, v) csr_write(n, v)
-
 struct xentry {
     struct kobj obj;
     uint32_t id;
@@ -24,7 +19,6 @@ struct xentry {
 };
 
 int xpc_mode = XPC_MODE_EMULATED;
-uint64_t stat_xpc_emulated, stat_xpc_faults, stat_xpc_unwinds;
 static uint64_t *xtbl;
 static struct xentry *xentry_by_id[XPC_MAX_XENTRIES];
 static struct list all_xprocs = {&all_xprocs, &all_xprocs};
@@ -53,13 +47,13 @@ void xpc_init(bool engine_present, const char *bootargs)
     bool use_engine = engine_present && vm_asid_mode() && !strstr(bootargs, "xpc=emulate");
     xpc_mode = use_engine ? XPC_MODE_ENGINE : XPC_MODE_EMULATED;
     if (use_engine) {
-        xcsr_write(0x5C0, (uint64_t)xtbl);
-        xcsr_write(0x5C1, XPC_MAX_XENTRIES);
-        xcsr_write(0x5C7, XPC_XCTL_ENABLE | XPC_XCTL_NONBLOCK_LINK | XPC_XCTL_FLUSH);
+        csr_write(0x5C0, (uint64_t)xtbl);
+        csr_write(0x5C1, XPC_MAX_XENTRIES);
+        csr_write(0x5C7, XPC_XCTL_ENABLE | XPC_XCTL_NONBLOCK_LINK | XPC_XCTL_FLUSH);
         csr_load(&xpc_null_regs); /* what every thread without XPC state runs with */
         loaded = &xpc_null_regs;
     } else if (engine_present) {
-        xcsr_write(0x5C7, 0); /* disabled: the instructions trap and are emulated */
+        csr_write(0x5C7, 0); /* disabled: the instructions trap and are emulated */
     }
     kprintf("xpc: %s\n", use_engine       ? "engine"
                          : engine_present ? "engine present, emulated (xpc=emulate or no ASIDs)"
@@ -123,30 +117,30 @@ void xpc_process_release(struct process *p)
 
 static void csr_load(const struct xpc_regs *r)
 {
-    xcsr_write(0x5C2, r->xcap);
-    xcsr_write(0x5C3, r->xlink);
-    xcsr_write(0x5C4, r->xlinklim);
-    xcsr_write(0x5C5, r->xseglist);
-    xcsr_write(0x5C6, r->xseglistsz);
-    xcsr_write(0x5C8, r->xsegva);
-    xcsr_write(0x5C9, r->xsegpa);
-    xcsr_write(0x5CA, r->xseglen);
-    xcsr_write(0x8C0, r->xsegmask);
-    xcsr_write(0x5CB, r->xcaller);
+    csr_write(0x5C2, r->xcap);
+    csr_write(0x5C3, r->xlink);
+    csr_write(0x5C4, r->xlinklim);
+    csr_write(0x5C5, r->xseglist);
+    csr_write(0x5C6, r->xseglistsz);
+    csr_write(0x5C8, r->xsegva);
+    csr_write(0x5C9, r->xsegpa);
+    csr_write(0x5CA, r->xseglen);
+    csr_write(0x8C0, r->xsegmask);
+    csr_write(0x5CB, r->xcaller);
 }
 
 static void csr_save(struct xpc_regs *r)
 {
-    r->xcap = xcsr_read(0x5C2);
-    r->xlink = xcsr_read(0x5C3);
-    r->xlinklim = xcsr_read(0x5C4);
-    r->xseglist = xcsr_read(0x5C5);
-    r->xseglistsz = xcsr_read(0x5C6);
-    r->xsegva = xcsr_read(0x5C8);
-    r->xsegpa = xcsr_read(0x5C9);
-    r->xseglen = xcsr_read(0x5CA);
-    r->xsegmask = xcsr_read(0x8C0);
-    r->xcaller = xcsr_read(0x5CB);
+    r->xcap = csr_read(0x5C2);
+    r->xlink = csr_read(0x5C3);
+    r->xlinklim = csr_read(0x5C4);
+    r->xseglist = csr_read(0x5C5);
+    r->xseglistsz = csr_read(0x5C6);
+    r->xsegva = csr_read(0x5C8);
+    r->xsegpa = csr_read(0x5C9);
+    r->xseglen = csr_read(0x5CA);
+    r->xsegmask = csr_read(0x8C0);
+    r->xcaller = csr_read(0x5CB);
 }
 
 struct xthread *xpc_switched_to;
@@ -189,7 +183,7 @@ void xpc_forget_loaded(struct thread *t)
 bool xpc_note_trap(struct thread *t, struct trap_frame *f, uint64_t cause)
 {
     if (xpc_mode == XPC_MODE_ENGINE) { /* emulation keeps t->proc current itself */
-        struct process *p = xproc_owner(xcsr_read(0x5C2));
+        struct process *p = xproc_owner(csr_read(0x5C2));
         if (!p)
             p = t->home;
         if (p != t->proc) {

@@ -218,7 +218,6 @@ static bool emulate_access(struct thread *t, struct trap_frame *f, uint64_t tval
         }
     }
     f->sepc += a.len;
-    stat_xpc_emulated++;
     return true;
 }
 
@@ -248,7 +247,6 @@ static bool emulate_csr(struct thread *t, struct trap_frame *f, uint32_t insn)
     if (rd)
         f->x[rd] = old;
     f->sepc += 4;
-    stat_xpc_emulated++;
     return true;
 }
 
@@ -268,7 +266,6 @@ bool xpc_emulate(struct thread *t, struct trap_frame *f, uint64_t cause, uint64_
         f->sepc += 4;
         return true;
     }
-    stat_xpc_emulated++;
     uint64_t tval2;
     unsigned exc = xpc_run_insn(t, f, insn, f->x[(insn >> 15) & 31], &tval2);
     if (exc == XPC_EXC_ILLEGAL_INSN)

@@ -213,7 +213,6 @@ void xpc_unwind(struct thread *t, int64_t err, uint64_t stop_rec)
     if (stop_rec) /* a time limit: the callees above it never return */
         abandon_contexts(t, stop_rec);
     xpc_sync(t);
-    stat_xpc_unwinds++;
     struct uregs cur = {t->frame.x[REG_SP], t->frame.x[3], t->frame.x[REG_TP]}, over;
     bool have_over = false;
     uint64_t level_xcap = x->r.xcap;
@@ -298,7 +297,6 @@ bool xpc_handle_exception(struct thread *t, struct trap_frame *f, uint64_t cause
     }
     if (cause == XPC_CAUSE_INVALID_LINKAGE && xpc_return_through_kernel(t, f))
         return true;
-    stat_xpc_faults++;
     f->x[REG_A0] = (uint64_t)(-(int64_t)cause);
     f->sepc += 4;
     return true;

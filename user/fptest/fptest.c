@@ -12,21 +12,11 @@
 #include <string.h>
 #include <xpc/usys.h>
 #include <xpc/xpc.h>
+#include "../tests/harness.h"
 
-static unsigned long passed, failed;
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        long long _a = (long long)(a), _b = (long long)(b);                                        \
-        if (_a == _b) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a, _a,    \
-                   #b, _b);                                                                        \
-        }                                                                                          \
-    } while (0)
-#define CHECK(cond) CHECK_EQ(!!(cond), 1)
+/* utest's harness: CHECK, CHECK_EQ and the two counters. */
+unsigned long tests_passed, tests_failed;
+uint64_t root_resource;
 
 #define FRM_RTZ         1
 #define FRM_RUP         3
@@ -325,8 +315,8 @@ int main(int argc, char **argv)
     first_use_test();
     illegal_test();
     relay_fp_test();
-    printf("fptest: %lu passed, %lu failed\n", passed, failed);
-    uint64_t counts[2] = {passed, failed};
+    printf("fptest: %lu passed, %lu failed\n", tests_passed, tests_failed);
+    uint64_t counts[2] = {tests_passed, tests_failed};
     sys_channel_write(xpc_bootstrap_handle, counts, sizeof(counts), NULL, 0);
-    return failed != 0;
+    return tests_failed != 0;
 }

@@ -107,6 +107,4 @@ int64_t sys_relay_detach(uint64_t h);
 void relay_forget_range(uint64_t pa, uint64_t len);
 int64_t sys_xpc_info(uint64_t what);
 
-extern uint64_t stat_xpc_emulated, stat_xpc_faults, stat_xpc_unwinds;
-
 #endif
