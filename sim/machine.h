@@ -12,6 +12,10 @@
 
 struct timing_params;
 
+/* What QEMU's virt machine has when no flag says otherwise. */
+#define MACHINE_DEFAULT_RAM_SIZE (128ULL << 20)
+#define MACHINE_DEFAULT_BIOS     "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf"
+
 struct machine_config {
     uint64_t ram_size;
     const char *bios;   /* NULL or "none" = no firmware */

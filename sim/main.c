@@ -9,55 +9,21 @@
 
 #include "console.h"
 #include "machine.h"
+#include "options.h"
 #include "timing/timing.h"
+#include "xpc/engine.h"
+#include "xpc/memmap.h"
 
-#define DEFAULT_BIOS "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf"
-
-static void usage(FILE *f)
-{
-    fprintf(
-        f, "usage: xpcsim [options] [program.elf]\n"
-           "\n"
-           "A RISC-V RV64IMAC machine compatible with qemu-system-riscv64 -machine virt,\n"
-           "with the XPC engine and a Rocket-like cycle model.\n"
-           "\n"
-           "Machine (as QEMU):\n"
-           "  -bios FILE|none      M-mode firmware, ELF or raw at 0x80000000\n"
-           "                       (default: Debian's OpenSBI fw_dynamic.elf)\n"
-           "  -kernel FILE         S-mode payload, ELF or raw at the next 2 MiB boundary\n"
-           "  -initrd FILE         initial RAM disk (needs -kernel)\n"
-           "  -append STRING       kernel command line (/chosen/bootargs)\n"
-           "  -m SIZE              RAM size, e.g. 128M or 1G (default 128M)\n"
-           "  -dtb FILE            use this device tree blob instead of the generated one\n"
-           "  -machine virt[,dumpdtb=FILE]  dump the generated device tree and exit\n"
-           "  -smp 1, -nographic, -serial mon:stdio, -display none, -monitor none\n"
-           "                       accepted for compatibility (one hart, console on stdio)\n"
-           "  program.elf          a bare-metal program (Spike style): same as -bios FILE\n"
-           "\n"
-           "Simulation:\n"
-           "  --max-insns N        stop after about N instructions (exit status 3)\n"
-           "  --timing=off|rocket  cycle model: off (cycles = instructions, fastest) or a\n"
-           "                       Rocket-like in-order core (default off)\n"
-           "  --timing-param K=V   set one cycle-model parameter (repeatable)\n"
-           "  --timing-config FILE load cycle-model parameters (key = value lines)\n"
-           "  --timing-params      print every cycle-model parameter with its value and exit\n"
-           "  --stats              print statistics at exit (stderr)\n"
-           "  --stats-json FILE    write the statistics as JSON\n"
-           "  --core-hz HZ         modeled core clock; mtime ticks at 10 MHz (default 1000000000)\n"
-           "  --xpc=on|off         the XPC engine (default on; off: its instructions are illegal)\n"
-           "  --xpc-cache=on|off   the engine's x-entry cache (default on)\n"
-           "  --xpc-cache-entries N  its size (default 16, at most 64)\n"
-           "  --xpc-nonblocking-link=on|off  the non-blocking link stack (default on)\n"
-           "  --phase-map FILE     charge cycles to named PC ranges ('name start end' lines,\n"
-           "                       hex, half-open); needs --timing=rocket; shown by --stats\n"
-           "  --phase-start PC, --phase-stop PC  count only from the instruction at one PC\n"
-           "                       until the one at the other (each pass is one window)\n"
-           "  --help               this text\n"
-           "\n"
-           "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
-           "the guest's: the sifive_test finisher's code, HTIF's exit code, or 0 on SBI\n"
-           "shutdown.\n");
-}
+/* Everything the command line chooses; the options' table below writes into it. */
+struct settings {
+    struct machine_config cfg;
+    struct timing_params tp;
+    bool stats, dump_params;
+    const char *stats_json;
+    const char *phase_map;
+    uint64_t phase_start, phase_stop;
+    bool phase_start_set, phase_stop_set;
+};
 
 static bool parse_size(const char *s, uint64_t *out)
 {
@@ -97,207 +63,306 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+/* ---- the flags' handlers: each returns 0, or -1 with a message in err */
+
+static int set_ram(void *st, char *v, char *err, size_t errlen)
+{
+    struct settings *s = st;
+    if (!parse_size(strncmp(v, "size=", 5) ? v : v + 5, &s->cfg.ram_size))
+        return snprintf(err, errlen, "bad RAM size '%s'", v), -1;
+    return 0;
+}
+
+static void show_ram(const void *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%lluM",
+             (unsigned long long)(((const struct settings *)st)->cfg.ram_size >> 20));
+}
+
+static int set_machine(void *st, char *v, char *err, size_t errlen)
+{
+    struct settings *s = st;
+    if (strncmp(v, "virt", 4) || (v[4] && v[4] != ','))
+        return snprintf(err, errlen, "only the 'virt' machine exists, not '%s'", v), -1;
+    struct opt_kv_list kv;
+    if (opt_kv_split(v, &kv, err, errlen))
+        return -1;
+    const char *dump = opt_kv_get(&kv, "dumpdtb");
+    if (dump)
+        s->cfg.dtb_out = dump;
+    return 0;
+}
+
+static int set_smp(void *st, char *v, char *err, size_t errlen)
+{
+    (void)st;
+    if (strcmp(v, "1") && strcmp(v, "cpus=1"))
+        return snprintf(err, errlen, "only one hart is emulated (-smp 1)"), -1;
+    return 0;
+}
+
+static int ignore(void *st, char *v, char *err, size_t errlen)
+{
+    (void)st, (void)v, (void)err, (void)errlen;
+    return 0;
+}
+
+static int set_max_insns(void *st, char *v, char *err, size_t errlen)
+{
+    if (!parse_u64(v, &((struct settings *)st)->cfg.max_insns))
+        return snprintf(err, errlen, "bad instruction count '%s'", v), -1;
+    return 0;
+}
+
+static int set_timing(void *st, char *v, char *err, size_t errlen)
+{
+    struct settings *s = st;
+    if (strcmp(v, "off") && strcmp(v, "rocket"))
+        return snprintf(err, errlen, "--timing takes off or rocket, not '%s'", v), -1;
+    s->cfg.timing = !strcmp(v, "rocket");
+    return 0;
+}
+
+static void show_timing(const void *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", ((const struct settings *)st)->cfg.timing ? "rocket" : "off");
+}
+
+static int set_timing_param(void *st, char *v, char *err, size_t errlen)
+{
+    return timing_params_set_arg(&((struct settings *)st)->tp, v, err, errlen);
+}
+
+static int load_timing_config(void *st, char *v, char *err, size_t errlen)
+{
+    return timing_params_load(&((struct settings *)st)->tp, v, err, errlen);
+}
+
+static int set_core_hz(void *st, char *v, char *err, size_t errlen)
+{
+    struct settings *s = st;
+    if (!parse_u64(v, &s->cfg.core_hz) || s->cfg.core_hz < MEMMAP_TIMEBASE_HZ)
+        return snprintf(err, errlen, "--core-hz must be at least %llu", MEMMAP_TIMEBASE_HZ), -1;
+    return 0;
+}
+
+static void show_core_hz(const void *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%llu", (unsigned long long)((const struct settings *)st)->cfg.core_hz);
+}
+
+static int set_cache_entries(void *st, char *v, char *err, size_t errlen)
+{
+    uint64_t n;
+    if (!parse_u64(v, &n) || n > XPC_CACHE_MAX_ENTRIES)
+        return snprintf(err, errlen, "--xpc-cache-entries takes 0..%d", XPC_CACHE_MAX_ENTRIES), -1;
+    ((struct settings *)st)->cfg.xpc_cache_entries = (unsigned)n;
+    return 0;
+}
+
+static void show_cache_entries(const void *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%u; at most %d", ((const struct settings *)st)->cfg.xpc_cache_entries,
+             XPC_CACHE_MAX_ENTRIES);
+}
+
+static int set_phase_pc(const char *flag, char *v, uint64_t *pc, bool *set, char *err,
+                        size_t errlen)
+{
+    if (!parse_u64(v, pc))
+        return snprintf(err, errlen, "%s takes an address, not '%s'", flag, v), -1;
+    *set = true;
+    return 0;
+}
+
+static int set_phase_start(void *st, char *v, char *err, size_t errlen)
+{
+    struct settings *s = st;
+    return set_phase_pc("--phase-start", v, &s->phase_start, &s->phase_start_set, err, errlen);
+}
+
+static int set_phase_stop(void *st, char *v, char *err, size_t errlen)
+{
+    struct settings *s = st;
+    return set_phase_pc("--phase-stop", v, &s->phase_stop, &s->phase_stop_set, err, errlen);
+}
+
+static void show_bios(const void *st, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", ((const struct settings *)st)->cfg.bios);
+}
+
+/* Spike style: a bare program is the firmware. */
+static int set_program(void *st, char *arg, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    ((struct settings *)st)->cfg.bios = arg;
+    return 0;
+}
+
+/* Every flag of xpcsim, in --help's order. A flag is one entry: a plain value goes straight into
+ * a field of struct settings (FIELD); anything else has a handler (CALL). A flag with QEMU's
+ * comma-separated value ("file=X,format=raw,id=d0") is a handler that splits it with
+ * opt_kv_split and reads it with opt_kv_get, as set_machine does. */
+#define FIELD(f) offsetof(struct settings, f)
+#define CALL(fn) .kind = OPT_CALL, .call = fn
+
+static const struct opt options[] = {
+    {.kind = OPT_SECTION, .help = "Machine (as QEMU):"},
+    {"-bios", NULL, " FILE|none", OPT_STRING, FIELD(cfg.bios), .show_default = show_bios,
+     .help = "M-mode firmware, ELF or raw at 0x80000000"},
+    {"-kernel", NULL, " FILE", OPT_STRING, FIELD(cfg.kernel),
+     .help = "S-mode payload, ELF or raw at the next 2 MiB boundary"},
+    {"-initrd", NULL, " FILE", OPT_STRING, FIELD(cfg.initrd),
+     .help = "initial RAM disk (needs -kernel)"},
+    {"-append", NULL, " STRING", OPT_STRING, FIELD(cfg.append),
+     .help = "kernel command line (/chosen/bootargs)"},
+    {"-m", NULL, " SIZE", CALL(set_ram), .show_default = show_ram,
+     .help = "RAM size, e.g. 128M or 1G"},
+    {"-dtb", NULL, " FILE", OPT_STRING, FIELD(cfg.dtb_in),
+     .help = "use this device tree blob instead of the generated one"},
+    {"-machine", "-M", " virt[,dumpdtb=FILE]", CALL(set_machine),
+     .help = "the machine; dumpdtb= writes the generated device tree and exits"},
+    {"-smp", NULL, " 1", CALL(set_smp), .help = "one hart (accepted for compatibility)"},
+    {"-nographic", NULL, NULL, CALL(ignore), .help = "accepted: the console is always on stdio"},
+    {"-serial", NULL, " X", CALL(ignore), .help = "accepted and ignored (the UART is on stdio)"},
+    {"-display", NULL, " X", CALL(ignore), .help = "accepted and ignored"},
+    {"-monitor", NULL, " X", CALL(ignore), .help = "accepted and ignored"},
+    {"program.elf", .kind = OPT_NOTE,
+     .help = "a bare-metal program (Spike style): same as -bios FILE"},
+
+    {.kind = OPT_SECTION, .help = "Simulation:"},
+    {"--max-insns", NULL, " N", CALL(set_max_insns),
+     .help = "stop after about N instructions (exit status 3)"},
+    {"--timing", NULL, "=off|rocket", CALL(set_timing), .show_default = show_timing,
+     .help = "cycle model: off (cycles = instructions, fastest) or a\nRocket-like in-order core"},
+    {"--timing-param", NULL, " K=V", CALL(set_timing_param),
+     .help = "set one cycle-model parameter (repeatable)"},
+    {"--timing-config", NULL, " FILE", CALL(load_timing_config),
+     .help = "load cycle-model parameters (key = value lines)"},
+    {"--timing-params", NULL, NULL, OPT_TRUE, FIELD(dump_params),
+     .help = "print every cycle-model parameter with its value and exit"},
+    {"--stats", NULL, NULL, OPT_TRUE, FIELD(stats), .help = "print statistics at exit (stderr)"},
+    {"--stats-json", NULL, " FILE", OPT_STRING, FIELD(stats_json),
+     .help = "write the statistics as JSON"},
+    {"--core-hz", NULL, " HZ", CALL(set_core_hz), .show_default = show_core_hz,
+     .help = "modeled core clock with the model off; mtime ticks at 10 MHz"},
+    {"--xpc", NULL, "=on|off", OPT_ON_OFF, FIELD(cfg.xpc),
+     .help = "the XPC engine (off: its instructions are illegal)"},
+    {"--xpc-cache", NULL, "=on|off", OPT_ON_OFF, FIELD(cfg.xpc_cache),
+     .help = "the engine's x-entry cache"},
+    {"--xpc-cache-entries", NULL, " N", CALL(set_cache_entries), .show_default = show_cache_entries,
+     .help = "its size in x-entries"},
+    {"--xpc-nonblocking-link", NULL, "=on|off", OPT_ON_OFF, FIELD(cfg.xpc_nonblocking),
+     .help = "the non-blocking link stack"},
+    {"--phase-map", NULL, " FILE", OPT_STRING, FIELD(phase_map),
+     .help = "charge cycles to named PC ranges ('name start end' lines,\nhex, half-open); needs "
+             "--timing=rocket; shown by --stats"},
+    {"--phase-start", NULL, " PC", CALL(set_phase_start),
+     .help = "count only from the instruction at this PC ..."},
+    {"--phase-stop", NULL, " PC", CALL(set_phase_stop),
+     .help = "... until the one at this PC (each pass is one window)"},
+    {"--help", "-h", NULL, OPT_HELP, .help = "this text"},
+};
+
+static const struct opt_table option_table = {
+    .program = "xpcsim",
+    .opts = options,
+    .n = sizeof options / sizeof options[0],
+    .positional = set_program,
+};
+
+static void settings_defaults(struct settings *s)
+{
+    const struct xpc_config engine = XPC_CONFIG_DEFAULT;
+    *s = (struct settings){
+        .cfg =
+            {
+                .ram_size = MACHINE_DEFAULT_RAM_SIZE,
+                .bios = MACHINE_DEFAULT_BIOS,
+                .core_hz = TIMING_DEFAULT_CORE_HZ,
+                .xpc = true,
+                .xpc_cache_entries = engine.cache_entries,
+                .xpc_cache = engine.cache_enabled,
+                .xpc_nonblocking = engine.nonblocking_link,
+            },
+    };
+    timing_params_defaults(&s->tp);
+}
+
+static void usage(FILE *f)
+{
+    static struct settings defaults;
+    settings_defaults(&defaults);
+    fprintf(f, "usage: xpcsim [options] [program.elf]\n"
+               "\n"
+               "A RISC-V RV64GC machine compatible with qemu-system-riscv64 -machine virt,\n"
+               "with the XPC engine and a Rocket-like cycle model. Every flag is spelled\n"
+               "-flag or --flag; a value follows as the next argument or after '='.\n");
+    opt_print_help(&option_table, &defaults, f);
+    fprintf(f, "\n"
+               "The console is the UART on stdin/stdout; Ctrl-A x quits. The exit status is\n"
+               "the guest's: the sifive_test finisher's code, HTIF's exit code, or 0 on SBI\n"
+               "shutdown.\n");
+}
+
+/* What the flags say together; each one alone was checked as it was parsed. Returns 0, or 2 after
+ * printing why not. */
+static int settings_finish(struct settings *s, struct timing_phases **phases)
+{
+    char err[256];
+    struct machine_config *cfg = &s->cfg;
+    struct timing_params *tp = &s->tp;
+    /* One switch per optimisation: the engine's behaviour and the model's charge agree. */
+    if (!cfg->xpc_cache)
+        tp->engine_cache = 0;
+    if (!cfg->xpc_nonblocking)
+        tp->nonblocking_link = 0;
+    cfg->xpc_cache = tp->engine_cache != 0;
+    cfg->xpc_nonblocking = tp->nonblocking_link != 0;
+    cfg->timing_params = tp;
+    if (cfg->timing && timing_params_check(tp, err, sizeof err))
+        return fprintf(stderr, "xpcsim: %s\n", err), 2;
+    /* The profiler charges the cycle model's cycles: without the model there are none. */
+    bool window = s->phase_start_set || s->phase_stop_set;
+    if (window && !(s->phase_start_set && s->phase_stop_set))
+        return fprintf(stderr, "xpcsim: --phase-start and --phase-stop go together\n"), 2;
+    if ((s->phase_map || window) && !cfg->timing)
+        return fprintf(stderr, "xpcsim: --phase-map needs --timing=rocket\n"), 2;
+    if (window && !s->phase_map)
+        return fprintf(stderr, "xpcsim: --phase-start/--phase-stop need --phase-map\n"), 2;
+    if (s->phase_map) {
+        *phases = timing_phases_load(s->phase_map, err, sizeof err);
+        if (!*phases || (window && timing_phases_set_window(*phases, s->phase_start, s->phase_stop,
+                                                            err, sizeof err))) {
+            fprintf(stderr, "xpcsim: %s\n", err);
+            timing_phases_free(*phases);
+            *phases = NULL;
+            return 2;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    bool stats = false, dump_params = false;
-    const char *stats_json = NULL;
-    const char *phase_map = NULL;
-    uint64_t phase_start = 0, phase_stop = 0;
-    bool phase_window = false, phase_start_set = false, phase_stop_set = false;
-    static struct timing_params tp;
-    timing_params_defaults(&tp);
-    char perr[256];
-    struct machine_config cfg = {
-        .ram_size = 128ULL << 20,
-        .bios = DEFAULT_BIOS,
-        .core_hz = 1000000000ULL,
-        .xpc = true,
-        .xpc_cache_entries = 16,
-        .xpc_cache = true,
-        .xpc_nonblocking = true,
-    };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        /* QEMU accepts both -flag and --flag. */
-        if (a[0] == '-' && a[1] == '-')
-            a++;
-#define NEEDS_VALUE()                                                                              \
-    do {                                                                                           \
-        if (!val) {                                                                                \
-            fprintf(stderr, "xpcsim: option %s needs a value\n", argv[i]);                         \
-            return 2;                                                                              \
-        }                                                                                          \
-        i++;                                                                                       \
-    } while (0)
-        if (!strcmp(a, "-help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "-bios")) {
-            NEEDS_VALUE();
-            cfg.bios = val;
-        } else if (!strcmp(a, "-kernel")) {
-            NEEDS_VALUE();
-            cfg.kernel = val;
-        } else if (!strcmp(a, "-initrd")) {
-            NEEDS_VALUE();
-            cfg.initrd = val;
-        } else if (!strcmp(a, "-append")) {
-            NEEDS_VALUE();
-            cfg.append = val;
-        } else if (!strcmp(a, "-dtb")) {
-            NEEDS_VALUE();
-            cfg.dtb_in = val;
-        } else if (!strcmp(a, "-m")) {
-            NEEDS_VALUE();
-            const char *v = strncmp(val, "size=", 5) ? val : val + 5;
-            if (!parse_size(v, &cfg.ram_size)) {
-                fprintf(stderr, "xpcsim: bad RAM size '%s'\n", val);
-                return 2;
-            }
-        } else if (!strcmp(a, "-machine") || !strcmp(a, "-M")) {
-            NEEDS_VALUE();
-            if (strncmp(val, "virt", 4) || (val[4] && val[4] != ',')) {
-                fprintf(stderr, "xpcsim: only the 'virt' machine exists, not '%s'\n", val);
-                return 2;
-            }
-            const char *d = strstr(val, "dumpdtb=");
-            if (d)
-                cfg.dtb_out = d + 8;
-        } else if (!strcmp(a, "-smp")) {
-            NEEDS_VALUE();
-            if (strcmp(val, "1") && strcmp(val, "cpus=1")) {
-                fprintf(stderr, "xpcsim: only one hart is emulated (-smp 1)\n");
-                return 2;
-            }
-        } else if (!strcmp(a, "-serial") || !strcmp(a, "-display") || !strcmp(a, "-monitor")) {
-            NEEDS_VALUE();
-        } else if (!strcmp(a, "-nographic")) {
-            /* the default */
-        } else if (!strcmp(a, "-max-insns")) {
-            NEEDS_VALUE();
-            if (!parse_u64(val, &cfg.max_insns)) {
-                fprintf(stderr, "xpcsim: bad instruction count '%s'\n", val);
-                return 2;
-            }
-        } else if (!strncmp(a, "-xpc", 4) && strchr(a, '=')) {
-            const char *eq = strchr(a, '=');
-            bool on = !strcmp(eq + 1, "on");
-            if (!on && strcmp(eq + 1, "off") && strncmp(a, "-xpc-cache-entries=", 19)) {
-                fprintf(stderr, "xpcsim: %s takes on or off\n", argv[i]);
-                return 2;
-            }
-            if (!strncmp(a, "-xpc=", 5)) {
-                cfg.xpc = on;
-            } else if (!strncmp(a, "-xpc-cache=", 11)) {
-                cfg.xpc_cache = on;
-            } else if (!strncmp(a, "-xpc-nonblocking-link=", 22)) {
-                cfg.xpc_nonblocking = on;
-            } else if (!strncmp(a, "-xpc-cache-entries=", 19)) {
-                uint64_t n;
-                if (!parse_u64(eq + 1, &n) || n > 64) {
-                    fprintf(stderr, "xpcsim: --xpc-cache-entries takes 0..64\n");
-                    return 2;
-                }
-                cfg.xpc_cache_entries = (unsigned)n;
-            } else {
-                fprintf(stderr, "xpcsim: unknown option '%s' (try --help)\n", argv[i]);
-                return 2;
-            }
-        } else if (!strcmp(a, "-stats")) {
-            stats = true;
-        } else if (!strcmp(a, "-stats-json")) {
-            NEEDS_VALUE();
-            stats_json = val;
-        } else if (!strncmp(a, "-timing=", 8)) {
-            if (!strcmp(a + 8, "off"))
-                cfg.timing = false;
-            else if (!strcmp(a + 8, "rocket"))
-                cfg.timing = true;
-            else {
-                fprintf(stderr, "xpcsim: --timing takes off or rocket, not '%s'\n", a + 8);
-                return 2;
-            }
-        } else if (!strcmp(a, "-timing-param")) {
-            NEEDS_VALUE();
-            if (timing_params_set_arg(&tp, val, perr, sizeof perr)) {
-                fprintf(stderr, "xpcsim: %s\n", perr);
-                return 2;
-            }
-        } else if (!strcmp(a, "-timing-config")) {
-            NEEDS_VALUE();
-            if (timing_params_load(&tp, val, perr, sizeof perr)) {
-                fprintf(stderr, "xpcsim: %s\n", perr);
-                return 2;
-            }
-        } else if (!strcmp(a, "-phase-map")) {
-            NEEDS_VALUE();
-            phase_map = val;
-        } else if (!strcmp(a, "-phase-start") || !strcmp(a, "-phase-stop")) {
-            NEEDS_VALUE();
-            bool start = !strcmp(a, "-phase-start");
-            if (!parse_u64(val, start ? &phase_start : &phase_stop)) {
-                fprintf(stderr, "xpcsim: %s takes an address, not '%s'\n", argv[i - 1], val);
-                return 2;
-            }
-            *(start ? &phase_start_set : &phase_stop_set) = true;
-        } else if (!strcmp(a, "-timing-params")) {
-            dump_params = true;
-        } else if (!strcmp(a, "-core-hz")) {
-            NEEDS_VALUE();
-            if (!parse_u64(val, &cfg.core_hz) || cfg.core_hz < 10000000ULL) {
-                fprintf(stderr, "xpcsim: --core-hz must be at least 10000000\n");
-                return 2;
-            }
-        } else if (a[0] == '-') {
-            fprintf(stderr, "xpcsim: unknown option '%s' (try --help)\n", argv[i]);
-            return 2;
-        } else {
-            cfg.bios = argv[i]; /* Spike style: the program is the firmware */
-        }
-#undef NEEDS_VALUE
+    static struct settings s;
+    settings_defaults(&s);
+    switch (opt_parse(&option_table, argc, argv, &s)) {
+    case OPT_PARSE_HELP: usage(stdout); return 0;
+    case OPT_PARSE_ERROR: return 2;
+    case OPT_PARSE_OK: break;
     }
-
-    if (dump_params) {
-        timing_params_print(&tp, stdout);
+    if (s.dump_params) {
+        timing_params_print(&s.tp, stdout);
         return 0;
     }
-    /* One switch per optimisation: the engine's behaviour and the model's charge agree. */
-    if (!cfg.xpc_cache)
-        tp.engine_cache = 0;
-    if (!cfg.xpc_nonblocking)
-        tp.nonblocking_link = 0;
-    cfg.xpc_cache = tp.engine_cache != 0;
-    cfg.xpc_nonblocking = tp.nonblocking_link != 0;
-    cfg.timing_params = &tp;
-    if (cfg.timing && timing_params_check(&tp, perr, sizeof perr)) {
-        fprintf(stderr, "xpcsim: %s\n", perr);
-        return 2;
-    }
-    /* The profiler charges the cycle model's cycles: without the model there are none. */
-    phase_window = phase_start_set || phase_stop_set;
-    if (phase_window && !(phase_start_set && phase_stop_set)) {
-        fprintf(stderr, "xpcsim: --phase-start and --phase-stop go together\n");
-        return 2;
-    }
-    if ((phase_map || phase_window) && !cfg.timing) {
-        fprintf(stderr, "xpcsim: --phase-map needs --timing=rocket\n");
-        return 2;
-    }
-    if (phase_window && !phase_map) {
-        fprintf(stderr, "xpcsim: --phase-start/--phase-stop need --phase-map\n");
-        return 2;
-    }
     struct timing_phases *phases = NULL;
-    if (phase_map) {
-        phases = timing_phases_load(phase_map, perr, sizeof perr);
-        if (!phases || (phase_window && timing_phases_set_window(phases, phase_start, phase_stop,
-                                                                 perr, sizeof perr))) {
-            fprintf(stderr, "xpcsim: %s\n", perr);
-            timing_phases_free(phases);
-            return 2;
-        }
-    }
+    if (settings_finish(&s, &phases))
+        return 2;
+    const struct machine_config cfg = s.cfg;
+    const bool stats = s.stats;
+    const char *stats_json = s.stats_json;
 
     static struct machine m;
     char err[512] = "";

@@ -27,7 +27,7 @@ struct param_desc {
     }
 
 static const struct param_desc params[] = {
-    P(core_hz, PARAM_INT, 1000000000, 1000000, 10000000000ULL,
+    P(core_hz, PARAM_INT, TIMING_DEFAULT_CORE_HZ, 1000000, 10000000000ULL,
       "modeled core clock in Hz; mtime (10 MHz) follows cycles at this rate"),
     P(base_cpi, PARAM_INT, 1, 1, 100, "cycles per instruction without stalls (single issue)"),
     P(alu_latency, PARAM_INT, 1, 1, 100, "result latency of ALU instructions (fully bypassed)"),

@@ -71,6 +71,9 @@ struct timing_params {
     uint64_t xpc_word_cycles;     /* one engine word access that hits in the D-cache */
 };
 
+/* The modeled clock when no flag sets it, with the model on (core_hz) or off (--core-hz). */
+#define TIMING_DEFAULT_CORE_HZ 1000000000ULL
+
 void timing_params_defaults(struct timing_params *p);
 /* Set one parameter from text. Returns 0, or -1 with a one-line message in err. */
 int timing_params_set(struct timing_params *p, const char *key, const char *value, char *err,

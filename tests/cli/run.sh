@@ -45,6 +45,11 @@ expect 2 "bad RAM size" -- -m lots
 expect 2 "only the 'virt' machine" -- -machine sifive_u
 expect 2 "only one hart" -- -smp 4
 expect 2 "--timing takes off or rocket" -- --timing=fast
+expect 2 "takes on or off" -- --xpc=maybe
+expect 2 "takes on or off" -- --xpc-cache maybe
+expect 2 "takes 0..64" -- --xpc-cache-entries 65
+expect 2 "unknown option '--stats=yes'" -- --stats=yes
+expect 2 "must be at least 10000000" -- --core-hz=9
 expect 2 "" -- --timing-param no_such_parameter=1
 expect 2 "" -- --timing-param base_cpi=banana
 printf 'trap 10 zz\n' >"$work/bad.map"
@@ -64,7 +69,12 @@ expect 1 "not a valid device tree" -- -dtb "$work/bad.dtb" -bios "$fw"
 expect 1 "needs -kernel" -- -bios "$fw" -initrd "$work/good.elf"
 expect 1 "multiple of 10 MHz" -- --core-hz 15000000 -bios none
 
-# --help and a dumped device tree succeed.
+# --help, both forms of a value, and a dumped device tree succeed.
+if timeout 10 "$xpcsim" --xpc-cache-entries 8 -xpc-cache-entries=9 --timing=rocket --timing-params >/dev/null; then
+    pass=$((pass + 1)); echo "PASS  a value as the next argument or after '='"
+else
+    fail=$((fail + 1)); echo "FAIL  a value as the next argument or after '='"
+fi
 if timeout 10 "$xpcsim" --help | grep -q "usage: xpcsim"; then
     pass=$((pass + 1)); echo "PASS  --help"
 else
