@@ -150,7 +150,7 @@ static uint32_t msg_txid(struct channel_msg *m)
     return id;
 }
 
-void channel_call_finish(struct thread *t);
+static void channel_call_finish(struct thread *t);
 
 /* Queues m on channel c, or hands it straight to a channel_call waiting for it. */
 static void deliver(struct channel *c, struct channel_msg *m)
@@ -291,7 +291,7 @@ int64_t sys_channel_call(struct trap_frame *f)
     schedule();
 }
 
-void channel_call_finish(struct thread *t)
+static void channel_call_finish(struct thread *t)
 {
     struct channel_msg *m = t->call_reply;
     t->call_reply = NULL;

@@ -11,9 +11,9 @@
  * the partner without touching the run queues; every other case falls to the slow path. */
 #include <kernel/ipc.h>
 #include <kernel/riscv.h>
+#include <kernel/arch.h>
 
 uint64_t stat_fastpath, stat_slowpath;
-void thread_return_to_user(struct thread *t) __attribute__((noreturn));
 
 struct endpoint *endpoint_create(void)
 {
@@ -283,7 +283,6 @@ void ipc_thread_cleanup(struct thread *t)
     }
     drop_reply(t);
     if (t->call_reply) {
-        extern void channel_msg_free(struct channel_msg * m);
         channel_msg_free(t->call_reply);
         t->call_reply = NULL;
     }

@@ -4,6 +4,7 @@
 #include <kernel/ipc.h>
 #include <kernel/console.h>
 #include <kernel/riscv.h>
+#include <kernel/boot.h>
 #include <xpc/memmap.h>
 
 #define PLIC_PRIORITY(irq)  (4 * (irq))
@@ -68,7 +69,6 @@ void console_irq_init(uint32_t irq)
 
 void console_wait(struct thread *t)
 {
-    extern uint64_t timebase_hz;
     sched_block(t, BLOCK_CONSOLE, NULL);
     list_add_tail(&console_waiters, &t->run_link);
     /* Without a working interrupt path, poll every 100 ms. */

@@ -5,15 +5,11 @@
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
 #include <kernel/xpc.h>
+#include <kernel/arch.h>
+#include <kernel/boot.h>
 
-extern char _end[];
-extern uint64_t timer_interval;
 uint64_t timebase_hz;
 uint64_t dram_base, dram_size;
-void timer_arm(void);
-void selftest_run(const struct boot_info *info);
-
-extern const char *const flavour_bootargs;
 
 void kmain(uint64_t hartid, const void *fdt)
 {

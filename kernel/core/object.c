@@ -5,8 +5,6 @@
 
 static uint64_t live[OBJ_TYPE_COUNT];
 
-void process_destroy(struct kobj *o);
-void thread_destroy(struct kobj *o);
 
 void kobj_init(struct kobj *o, uint32_t type)
 {

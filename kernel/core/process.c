@@ -5,7 +5,6 @@
 #include <kernel/ipc.h>
 #include <kernel/xpc.h>
 
-void vm_unmap_all(struct address_space *as);
 
 struct process *process_create(const char *name)
 {

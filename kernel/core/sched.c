@@ -3,15 +3,14 @@
  * interrupts off on one stack and always leaves through schedule() or switch_to(). */
 #include <kernel/object.h>
 #include <kernel/riscv.h>
+#include <kernel/ipc.h>
+#include <kernel/xpc.h>
+#include <kernel/arch.h>
 
 struct thread *current;
 static struct list runq[MAX_PRIORITY + 1];
 static uint32_t ready_mask;
 static struct list sleepers;
-extern uint64_t timer_interval;
-void thread_return_to_user(struct thread *t) __attribute__((noreturn));
-void timer_arm(void);
-void timer_arm_before(uint64_t time);
 
 void sched_init(void)
 {
@@ -133,16 +132,12 @@ static void idle(void)
         __asm__ volatile("wfi");
         uint64_t sip = csr_read(sip);
         if (sip & (1ULL << IRQ_S_TIMER)) {
-            extern uint64_t stat_timer_irqs;
             stat_timer_irqs++;
             timer_arm();
             wake_sleepers();
-            extern void xpc_check_deadlines(void);
             xpc_check_deadlines();
         }
         if (sip & (1ULL << IRQ_S_EXTERNAL)) {
-            extern uint32_t plic_claim(void);
-            extern void interrupt_fire(uint32_t irq);
             uint32_t irq;
             while ((irq = plic_claim()) != 0)
                 interrupt_fire(irq);

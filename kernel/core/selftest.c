@@ -3,6 +3,7 @@
 #include <kernel/fdt.h>
 #include <kernel/ipc.h>
 #include <kernel/riscv.h>
+#include <kernel/boot.h>
 
 uint64_t selftest_passed, selftest_failed;
 

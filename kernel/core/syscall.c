@@ -6,10 +6,8 @@
 #include <kernel/sbi.h>
 #include <kernel/fpu.h>
 #include <kernel/xpc.h>
+#include <kernel/boot.h>
 
-extern uint64_t timebase_hz;
-extern uint64_t selftest_passed, selftest_failed;
-int64_t sys_brk(uint64_t addr);
 
 static int64_t sys_debug_write(uint64_t buf, uint64_t len)
 {

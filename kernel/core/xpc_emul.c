@@ -10,12 +10,12 @@
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
 #include <kernel/fpu.h>
+#include <kernel/boot.h>
 #include <xpc/memmap.h>
 #include "xpc/engine.h"
 
 static struct xpc_engine model;
 static bool model_ready;
-extern uint64_t dram_base, dram_size;
 
 /* The engine only touches kernel-built structures (table, bitmaps, link stacks, seg-lists), all
  * in DRAM and mapped 1:1; anything else is a bus error, as on the machine. */
@@ -50,7 +50,6 @@ static void model_load(struct thread *t)
             panic("xpc: engine model configuration");
         model_ready = true;
     }
-    extern uint64_t *xpc_table(void);
     struct xpc_regs *r = &t->xpc->r;
     model.csr = (struct xpc_csrs){
         .xtbl = (uint64_t)xpc_table(),

@@ -10,14 +10,11 @@
 #include <kernel/xpc.h>
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
+#include <kernel/arch.h>
+#include <kernel/boot.h>
 
 static struct list all_xthreads = {&all_xthreads, &all_xthreads};
 static struct list timed_threads = {&timed_threads, &timed_threads};
-void timer_arm_before(uint64_t time);
-void xpc_forget_loaded(struct thread *t);
-void xpc_revoke_entries_of(struct process *p);
-void thread_unlink_blocked(struct thread *t);
-extern uint64_t timebase_hz;
 
 struct uregs {
     uint64_t sp, gp, tp;

@@ -20,8 +20,6 @@ struct relay_seg {
 };
 
 static struct list all_segs = {&all_segs, &all_segs};
-struct list *xpc_all_xthreads(void);
-struct list *xpc_all_xprocs(void);
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {

@@ -8,9 +8,8 @@
 #include <kernel/mm.h>
 #include <kernel/riscv.h>
 #include <kernel/console.h>
+#include <kernel/arch.h>
 
-void fpu_save(struct fp_context *c);
-void fpu_restore(const struct fp_context *c);
 
 static struct thread *fp_owner;
 uint64_t stat_fp_first_use, stat_fp_saves, stat_fp_restores, fp_contexts_live;

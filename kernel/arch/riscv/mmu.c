@@ -11,6 +11,7 @@
 #include <kernel/mm.h>
 #include <kernel/riscv.h>
 #include <kernel/object.h>
+#include <kernel/arch.h>
 
 #define SATP_SV39        (8ULL << 60)
 #define SATP_ASID_SHIFT  44
@@ -250,7 +251,6 @@ uint64_t as_lookup(struct address_space *as, uint64_t va, uint64_t need)
 
 /* ---- user copies ---- */
 
-int user_copy(void *dst, const void *src, size_t n);
 
 bool user_range_ok(uint64_t va, size_t n)
 {

@@ -5,10 +5,8 @@
 #include <kernel/sbi.h>
 #include <kernel/fpu.h>
 #include <kernel/xpc.h>
+#include <kernel/arch.h>
 
-void syscall_dispatch(struct trap_frame *f);
-void user_return(struct trap_frame *f) __attribute__((noreturn));
-extern char user_copy_start[], user_copy_end[], user_copy_fault[];
 
 uint64_t timer_interval;
 static uint64_t timer_deadline;

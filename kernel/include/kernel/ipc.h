@@ -45,6 +45,7 @@ void endpoint_destroy(struct kobj *o);
 void ipc_thread_cleanup(struct thread *t); /* unlink a dying thread from IPC partners */
 
 void channel_destroy(struct kobj *o);
+void channel_msg_free(struct channel_msg *m);
 void vmo_destroy(struct kobj *o);
 struct vmo *vmo_create(uint64_t size);
 void interrupt_destroy(struct kobj *o);
@@ -53,6 +54,8 @@ void console_irq_init(uint32_t irq);
 void console_wait(struct thread *t); /* block t until input arrives (or a polling timeout) */
 
 /* System calls, each taking the caller's frame. */
+void syscall_dispatch(struct trap_frame *f); /* the ecall from user mode */
+int64_t sys_brk(uint64_t addr);
 void sys_call(struct trap_frame *f);
 void sys_recv(struct trap_frame *f);
 void sys_reply_recv(struct trap_frame *f);

@@ -61,6 +61,7 @@ void vm_init(uint64_t mem_base, uint64_t mem_size, const char *bootargs);
 bool vm_asid_mode(void);
 uint64_t kernel_mmio(uint64_t pa); /* kernel virtual address of a device register */
 struct address_space *as_create(void);
+void vm_unmap_all(struct address_space *as); /* every VMO mapping (core/vmo.c) */
 void as_destroy(struct address_space *as);
 void as_activate(struct address_space *as); /* NULL: the kernel-only table */
 uint64_t as_satp(const struct address_space *as);

@@ -139,6 +139,9 @@ void process_kill(struct process *p, int64_t code);
 struct thread *thread_create(struct process *p, uint64_t entry, uint64_t sp, uint64_t arg,
                              uint32_t priority);
 void thread_kill(struct thread *t, int64_t code);
+void thread_unlink_blocked(struct thread *t); /* out of whatever queue t is blocked in */
+void process_destroy(struct kobj *o);
+void thread_destroy(struct kobj *o);
 void thread_exit_current(int64_t code);
 
 /* Scheduler */

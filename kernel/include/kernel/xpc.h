@@ -57,6 +57,11 @@ struct xproc *xproc_get(struct process *p); /* allocates on first use; NULL when
 struct process *xproc_owner(uint64_t xcap); /* xcap of a running thread */
 struct process *xproc_owner_live(uint64_t xcap); /* xcap from a record: NULL if dead */
 void xpc_flush_engine_cache(void);
+uint64_t *xpc_table(void);                     /* the x-entry table the engine reads */
+struct list *xpc_all_xprocs(void);             /* every struct xproc, by its link */
+struct list *xpc_all_xthreads(void);           /* every struct xthread, by its link */
+void xpc_forget_loaded(struct thread *t);      /* t's state no longer in the engine's CSRs */
+void xpc_revoke_entries_of(struct process *p); /* the x-entries p serves */
 
 /* Thread state */
 int xpc_thread_activate(struct thread *t); /* link stack and CSR image; 0 or an error */
