@@ -6,9 +6,9 @@
  * is queued in the kernel. The reply goes to the implicit reply slot (thread->reply_to) that a
  * receive fills, as in seL4 before MCS.
  *
- * The fastpath (ipc_fastpath_call / ipc_fastpath_reply_recv) handles the common case, a short
- * register-only message to a waiting partner of sufficient priority, by switching straight to
- * the partner without touching the run queues; every other case falls to the slow path. */
+ * The fastpath (core/fastpath.c) handles the common case, a short register-only message to a
+ * waiting partner of sufficient priority, by switching straight to the partner without touching
+ * the run queues; every other case falls to the code here. */
 #include <kernel/ipc.h>
 #include <kernel/riscv.h>
 #include <kernel/arch.h>
@@ -213,66 +213,6 @@ void sys_reply_recv(struct trap_frame *f)
         sched_wake(caller, 0);
     }
     do_recv(self, ep);
-}
-
-/* ---- fastpath ---- */
-
-bool ipc_fastpath_call(struct trap_frame *f)
-{
-    uint64_t info = f->x[REG_A1];
-    if (MSGINFO_WORDS(info) > IPC_REG_WORDS || MSGINFO_HANDLES(info) != 0 || (info >> 48))
-        return false;
-    struct endpoint *ep = NULL;
-    if (get_endpoint(f->x[REG_A0], RIGHT_WRITE, &ep) < 0 || list_empty(&ep->receivers))
-        return false;
-    struct thread *self = current;
-    struct thread *server = list_first(&ep->receivers, struct thread, run_link);
-    if (server->priority < self->priority || server->priority < sched_highest_ready())
-        return false;
-    list_del(&server->run_link);
-    for (int i = REG_A1; i <= REG_A5; i++)
-        server->frame.x[i] = f->x[i];
-    server->frame.x[REG_A0] = 0;
-    server->frame.x[REG_A6] = self->ep_badge;
-    self->state = TS_BLOCKED;
-    self->block = BLOCK_REPLY;
-    self->wait_obj = server;
-    self->replier = server;
-    server->reply_to = self;
-    server->state = TS_RUNNING;
-    server->block = BLOCK_NONE;
-    current = server;
-    stat_fastpath++;
-    thread_return_to_user(server);
-}
-
-bool ipc_fastpath_reply_recv(struct trap_frame *f)
-{
-    uint64_t info = f->x[REG_A1];
-    struct thread *self = current, *caller = self->reply_to;
-    if (!caller || MSGINFO_WORDS(info) > IPC_REG_WORDS || MSGINFO_HANDLES(info) != 0 ||
-        (info >> 48))
-        return false;
-    struct endpoint *ep = NULL;
-    if (get_endpoint(f->x[REG_A0], RIGHT_READ, &ep) < 0 || !list_empty(&ep->senders))
-        return false;
-    if (caller->priority < sched_highest_ready())
-        return false;
-    for (int i = REG_A1; i <= REG_A5; i++)
-        caller->frame.x[i] = f->x[i];
-    caller->frame.x[REG_A0] = 0;
-    caller->frame.x[REG_A6] = 0; /* replies carry no badge */
-    caller->replier = NULL;
-    self->reply_to = NULL;
-    self->state = TS_BLOCKED;
-    self->block = BLOCK_EP_RECV;
-    self->wait_obj = ep;
-    list_add_tail(&ep->receivers, &self->run_link);
-    caller->state = TS_RUNNING;
-    caller->block = BLOCK_NONE;
-    current = caller;
-    stat_fastpath++;
-    thread_return_to_user(caller);
 }
 
 void ipc_thread_cleanup(struct thread *t)

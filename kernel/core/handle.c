@@ -10,13 +10,7 @@ static uint64_t encode(uint32_t idx, uint16_t gen)
 
 static struct handle *decode(struct handle_table *t, uint64_t h)
 {
-    uint64_t idx = (h & 0xffff) - 1;
-    if (h == 0 || (h >> 32) != 0 || idx >= HANDLE_TABLE_SIZE)
-        return NULL;
-    struct handle *e = &t->slot[idx];
-    if (!e->obj || e->gen != (uint16_t)(h >> 16))
-        return NULL;
-    return e;
+    return handle_lookup(t, h);
 }
 
 int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights)

@@ -9,7 +9,7 @@
 
 struct thread *current;
 static struct list runq[MAX_PRIORITY + 1];
-static uint32_t ready_mask;
+uint32_t sched_ready_mask; /* bit p: a thread of priority p is ready */
 static struct list sleepers;
 
 void sched_init(void)
@@ -25,7 +25,7 @@ void sched_ready(struct thread *t)
     t->block = BLOCK_NONE;
     t->wait_obj = NULL;
     list_add_tail(&runq[t->priority], &t->run_link);
-    ready_mask |= 1u << t->priority;
+    sched_ready_mask |= 1u << t->priority;
 }
 
 void sched_unready(struct thread *t)
@@ -34,12 +34,12 @@ void sched_unready(struct thread *t)
         return;
     list_del(&t->run_link);
     if (list_empty(&runq[t->priority]))
-        ready_mask &= ~(1u << t->priority);
+        sched_ready_mask &= ~(1u << t->priority);
 }
 
 uint32_t sched_highest_ready(void)
 {
-    return ready_mask ? 31 - __builtin_clz(ready_mask) : 0;
+    return sched_ready_mask ? 31 - __builtin_clz(sched_ready_mask) : 0;
 }
 
 void sched_block(struct thread *t, enum block_reason why, void *obj)
@@ -128,7 +128,7 @@ void switch_to(struct thread *t)
 static void idle(void)
 {
     current = NULL;
-    while (!ready_mask) {
+    while (!sched_ready_mask) {
         __asm__ volatile("wfi");
         uint64_t sip = csr_read(sip);
         if (sip & (1ULL << IRQ_S_TIMER)) {
@@ -151,7 +151,7 @@ void schedule(void)
         switch_to(current);
     if (current && current->state == TS_RUNNING)
         sched_ready(current);
-    if (!ready_mask)
+    if (!sched_ready_mask)
         idle();
     uint32_t p = sched_highest_ready();
     struct thread *t = list_first(&runq[p], struct thread, run_link);

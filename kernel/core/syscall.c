@@ -276,14 +276,8 @@ void syscall_dispatch(struct trap_frame *f)
     uint64_t *a = &f->x[REG_A0];
     int64_t r;
     switch (f->x[REG_A7]) {
-    case SYS_CALL:
-        ipc_fastpath_call(f);
-        sys_call(f);
-        return;
-    case SYS_REPLY_RECV:
-        ipc_fastpath_reply_recv(f);
-        sys_reply_recv(f);
-        return;
+    case SYS_CALL: fastpath_call(f);
+    case SYS_REPLY_RECV: fastpath_reply_recv(f);
     case SYS_RECV: sys_recv(f); return;
     case SYS_NULL: r = 0; break;
     case SYS_DEBUG_WRITE: r = sys_debug_write(a[0], a[1]); break;

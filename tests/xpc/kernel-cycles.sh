@@ -37,10 +37,14 @@ echo "E4 XPC 64 B $small, 1 MiB $big; E5 XPC chain 1 $chain1, 8 $chain8 (seL4-st
 
 check "XPC one-way call through the kernel's x-entry is at most 25 cycles ($call)" [ "$call" -le 25 ]
 check "XPC one-way return is at most 25 cycles ($ret)" [ "$ret" -le 25 ]
-check "XPC is at least 20x faster than the seL4-style fastpath as seL4 runs on RISC-V" \
-    [ $((call * 20)) -le "$sel4flush" ]
-check "XPC is at least 15x faster than the seL4-style fastpath with ASIDs ($sel4 / $call)" \
-    [ $((call * 15)) -le "$sel4" ]
+# The baseline must stay as good as the system it stands for: real seL4 (13.0.0, sel4bench,
+# flush on switch) measures 400 cycles for this call on the same model (docs/calibration.md).
+check "the seL4-style fastpath as seL4 runs on RISC-V is within 15% of real seL4's 400 ($sel4flush)" \
+    [ "$sel4flush" -le 460 ]
+check "XPC is at least 18x faster than the seL4-style fastpath as seL4 runs on RISC-V" \
+    [ $((call * 18)) -le "$sel4flush" ]
+check "XPC is at least 12x faster than the seL4-style fastpath with ASIDs ($sel4 / $call)" \
+    [ $((call * 12)) -le "$sel4" ]
 check "a libxpc null call round trip beats the seL4-style round trip ($lib < $sel4rt)" \
     [ "$lib" -lt "$sel4rt" ]
 check "a 1 MiB relay-segment message costs what 64 bytes do ($big vs $small)" \

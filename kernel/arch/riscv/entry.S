@@ -80,8 +80,8 @@ trap_entry:
     csrc sstatus, t1
 1:  mv a0, sp
     la sp, kernel_stack_top
-    call trap_from_user
-    /* not reached: trap_from_user ends in user_return */
+    call fastpath_syscall
+    /* not reached: the fastpath or trap_from_user ends in user_return */
     j .
 
 kernel_trap:

@@ -24,7 +24,7 @@ static uint64_t kernel_root;
 static bool asid_mode;
 static uint16_t asid_max;
 static uint8_t asid_used[65536 / 8];
-static struct address_space *active;
+struct address_space *as_active;
 
 static uint64_t make_satp(uint64_t root, uint16_t asid)
 {
@@ -85,6 +85,7 @@ struct address_space *as_create(void)
     }
     memcpy(phys_to_virt(as->root), phys_to_virt(kernel_root), PAGE_SIZE);
     as->asid = asid_alloc();
+    as->satp = make_satp(as->root, as->asid);
     list_init(&as->mappings);
     return as;
 }
@@ -108,7 +109,7 @@ static void free_table(uint64_t table, int level)
 
 void as_destroy(struct address_space *as)
 {
-    if (active == as)
+    if (as_active == as)
         as_activate(NULL);
     free_table(as->root, 2);
     if (as->asid) {
@@ -120,29 +121,27 @@ void as_destroy(struct address_space *as)
 
 void as_activate(struct address_space *as)
 {
-    if (as == active)
+    if (as == as_active)
         return;
-    active = as;
     if (!as) {
+        as_active = NULL;
         csr_write(satp, make_satp(kernel_root, 0));
         sfence_vma_all();
         return;
     }
-    csr_write(satp, make_satp(as->root, as->asid));
-    if (!as->asid)
-        sfence_vma_all();
+    as_switch(as);
 }
 
 uint64_t as_satp(const struct address_space *as)
 {
-    return make_satp(as->root, as->asid);
+    return as->satp;
 }
 
 /* The XPC engine switched satp behind the kernel's back (an xcall or xret in user mode): as is
  * what the hart runs now. Only called in ASID mode, where such a switch needs no flush. */
 void as_assume_active(struct address_space *as)
 {
-    active = as;
+    as_active = as;
 }
 
 /* Walks to the leaf PTE for va, allocating tables when alloc is set. */

@@ -11,8 +11,9 @@ struct trap_frame;
 struct fp_context;
 
 /* ---- called from entry.S */
-void kmain(uint64_t hartid, const void *fdt); /* core/main.c */
-void trap_from_user(struct trap_frame *f);    /* arch/riscv/trap.c */
+void kmain(uint64_t hartid, const void *fdt);                          /* core/main.c */
+void fastpath_syscall(struct trap_frame *f) __attribute__((noreturn)); /* core/fastpath.c */
+void trap_from_user(struct trap_frame *f) __attribute__((noreturn));   /* arch/riscv/trap.c */
 void trap_from_kernel(struct trap_frame *f);
 
 /* ---- arch/riscv/trap.c */

@@ -59,8 +59,11 @@ int64_t sys_brk(uint64_t addr);
 void sys_call(struct trap_frame *f);
 void sys_recv(struct trap_frame *f);
 void sys_reply_recv(struct trap_frame *f);
-bool ipc_fastpath_call(struct trap_frame *f);
-bool ipc_fastpath_reply_recv(struct trap_frame *f);
+/* The fastpath (core/fastpath.c; its entry from the trap, fastpath_syscall, is in arch.h):
+ * from the slow path's dispatch, and its switch to the partner. */
+void fastpath_call(struct trap_frame *f) __attribute__((noreturn));
+void fastpath_reply_recv(struct trap_frame *f) __attribute__((noreturn));
+void fastpath_switch(struct thread *t) __attribute__((noreturn));
 int64_t sys_channel_create(uint64_t out);
 int64_t sys_channel_write(uint64_t h, uint64_t bytes, uint64_t nbytes, uint64_t handles,
                           uint64_t nhandles);

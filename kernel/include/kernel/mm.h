@@ -3,6 +3,7 @@
 #define KERNEL_MM_H
 
 #include <kernel/types.h>
+#include <kernel/riscv.h>
 #include <xpc/sys.h>
 
 #define USER_IPCBUF_LIMIT_SLOTS ((USER_IPCBUF_LIMIT - USER_IPCBUF_BASE) / PAGE_SIZE)
@@ -52,6 +53,7 @@ struct mapping {
 struct address_space {
     uint64_t root; /* physical address of the root page table */
     uint16_t asid;
+    uint64_t satp; /* the satp value that runs it: mode, ASID and root, made once */
     uint64_t brk_base, brk;
     struct list mappings;
     uint32_t ipcbuf_slots[(USER_IPCBUF_LIMIT_SLOTS + 31) / 32];
@@ -64,6 +66,18 @@ struct address_space *as_create(void);
 void vm_unmap_all(struct address_space *as); /* every VMO mapping (core/vmo.c) */
 void as_destroy(struct address_space *as);
 void as_activate(struct address_space *as); /* NULL: the kernel-only table */
+extern struct address_space *as_active;     /* the space satp runs now */
+/* Switches to a user space; inline, because the IPC fastpath switches on every call. In flush
+ * mode (no ASID) the write is followed by the full sfence.vma seL4 executes on RISC-V. */
+static inline __attribute__((always_inline)) void as_switch(struct address_space *as)
+{
+    if (as == as_active)
+        return;
+    as_active = as;
+    csr_write(satp, as->satp);
+    if (!as->asid)
+        sfence_vma_all();
+}
 uint64_t as_satp(const struct address_space *as);
 void as_assume_active(struct address_space *as);
 /* Maps pa at va with PTE flags (U added); 0 or an error. */

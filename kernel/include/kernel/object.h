@@ -37,6 +37,18 @@ extern uint64_t handles_live;
 int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights);
 int64_t handle_install_badged(struct handle_table *t, struct kobj *o, uint32_t rights,
                               uint32_t badge);
+/* The live entry a handle value names in t, or NULL: inline, the IPC fastpath's lookup. */
+static inline __attribute__((always_inline)) struct handle *handle_lookup(struct handle_table *t,
+                                                                          uint64_t h)
+{
+    uint64_t idx = (h & 0xffff) - 1;
+    if (h == 0 || (h >> 32) != 0 || idx >= HANDLE_TABLE_SIZE)
+        return NULL;
+    struct handle *e = &t->slot[idx];
+    if (!e->obj || e->gen != (uint16_t)(h >> 16))
+        return NULL;
+    return e;
+}
 /* Looks up a handle: type OBJ_NONE accepts any; returns 0 or an error and sets *out. */
 int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t rights,
                struct handle **out);
@@ -146,6 +158,7 @@ void thread_exit_current(int64_t code);
 
 /* Scheduler */
 void sched_init(void);
+extern uint32_t sched_ready_mask;     /* bit p: a thread of priority p is ready */
 void sched_ready(struct thread *t);   /* make runnable at the tail of its queue */
 void sched_unready(struct thread *t); /* remove from its run queue */
 void sched_block(struct thread *t, enum block_reason why, void *obj);
