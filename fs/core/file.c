@@ -71,6 +71,8 @@ int fs_open(struct fs *fs, const char *path, int flags, uint32_t mode)
         rc = inode_read(fs, parent, &dp);
         if (rc == 0)
             rc = dir_lookup(fs, parent, &dp, name, len, &ino, NULL);
+    } else {
+        return rc; /* the parent is missing or not a directory */
     }
     if (rc == 0 && (flags & FS_O_CREAT) && (flags & FS_O_EXCL))
         return -EEXIST;

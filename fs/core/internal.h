@@ -89,7 +89,7 @@ int log_header_check(const struct fs_blockdev *dev, const struct fs_superblock *
                      const struct fs_log_header *hdr, uint8_t *scratch);
 
 /* Reservations, in blocks the running transaction may have to log. */
-#define FS_WRITE_CHUNK 32u
+#define FS_WRITE_CHUNK 64u /* a write within 64 blocks is one transaction: atomic */
 #define FS_RES_META    32u
 #define FS_RES_WRITE   (2u * FS_WRITE_CHUNK + 16u)
 uint32_t res_free(const struct fs *fs); /* an operation that may free a whole file */

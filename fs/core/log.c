@@ -148,6 +148,7 @@ int log_replay(struct fs *fs)
         FS_SAY(fs, "log: a committed transaction must be replayed; mount read-write once");
         return -EROFS;
     }
+    rc = 0;
     for (uint32_t i = 0; i < h->count && !rc; i++) {
         rc = dev->read(dev->ctx, fs->sb.log_start + 1 + i, 1, scratch);
         if (!rc)

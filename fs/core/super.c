@@ -5,9 +5,10 @@
 
 #include "internal.h"
 
-#define FS_MIN_BLOCKS 512u                /* 2 MiB */
-#define FS_MAX_BLOCKS (16u * 1024 * 1024) /* 64 GiB: 512 bitmap blocks still fit one transaction   \
-                                           */
+#define FS_MIN_BLOCKS 512u /* 2 MiB */
+#define FS_MAX_BLOCKS                                                                              \
+    (16u * 1024 * 1024) /* 64 GiB: 512 bitmap blocks still fit one transaction                     \
+                         */
 
 void fs_reportf(fs_report_fn report, void *ctx, const char *fmt, ...)
 {
