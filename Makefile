@@ -24,6 +24,14 @@ sim: deps
 kernel: deps
 	$(MAKE) -C kernel
 
+# The xpcfs host tools: $(BUILD)/tools/xpcfs-mkfs, xpcfs-fsck and xpcfs (docs/storage.md).
+tools: deps
+	$(MAKE) -C fs tools
+
+# The file system core for the guest ($(BUILD)/fs/libfscore.a) and the host, and the tools.
+fs: deps
+	$(MAKE) -C fs all guest
+
 run: sim kernel
 	scripts/run.sh
 
@@ -50,7 +58,9 @@ test: sim
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
 	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim" \
 	    "xpc-kernel-cycles:tests/xpc/kernel-cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/kernel/kernel-bench.elf $(BUILD)/kernel/kernel-bench-flush.elf" \
-	    "experiments-selftest:$(MAKE) -s -C bench/experiments test"
+	    "experiments-selftest:$(MAKE) -s -C bench/experiments test" \
+	    "fs:$(MAKE) -s -C tests/fs" \
+	    "fs-tools:$(MAKE) -s -C fs tools guest && tests/fs/tools.sh $(BUILD)/tools"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -186,8 +186,11 @@ static int check_inodes(struct check *c)
             struct fs_dinode ip;
             memcpy(&ip, c->blk + k * FS_INODE_SIZE, sizeof(ip));
             if (ino == 0) {
+                static const struct fs_dinode zero;
                 if (!bit(c->ibm, 0))
                     problem(c, "inode bitmap: bit 0 (never used) is clear");
+                if (memcmp(&ip, &zero, sizeof(ip)))
+                    problem(c, "inode 0 (never used) is not zero");
                 continue;
             }
             if ((rc = check_inode(c, ino, &ip)) < 0)

@@ -30,7 +30,8 @@ static uint32_t div_up(uint64_t a, uint64_t b)
 /* Log blocks an image of `bitmap_blocks` block-bitmap blocks needs: the largest operation. */
 static uint32_t log_min_blocks(uint32_t bitmap_blocks)
 {
-    return 1 + 2 * FS_RES_META + bitmap_blocks + 16;
+    uint32_t largest = 2 * FS_RES_META + bitmap_blocks + 16;
+    return 1 + (largest > FS_RES_WRITE ? largest : FS_RES_WRITE);
 }
 
 /* Every region's place follows from nblocks, ninodes and log_blocks. */

@@ -57,6 +57,13 @@ void ramdev_init_copy(struct ramdev *r, const uint8_t *image, uint64_t nblocks)
     memcpy(r->mem, image, nblocks * FS_BLOCK_SIZE);
 }
 
+void ramdev_reset(struct ramdev *r, const uint8_t *image)
+{
+    memcpy(r->mem, image, r->nblocks * FS_BLOCK_SIZE);
+    r->writes = r->flushes = 0;
+    r->fail_writes_after = -1;
+}
+
 void ramdev_free(struct ramdev *r)
 {
     free(r->mem);
@@ -121,11 +128,10 @@ void tracedev_free(struct tracedev *t)
     free(t->data);
 }
 
-uint8_t *tracedev_crash_image(const struct tracedev *t, size_t cut, bool tear, uint32_t *seed)
+void tracedev_crash_image(const struct tracedev *t, size_t cut, bool tear, uint32_t *seed,
+                          uint8_t *img)
 {
-    size_t size = t->live.nblocks * FS_BLOCK_SIZE;
-    uint8_t *img = malloc(size);
-    memcpy(img, t->base, size);
+    memcpy(img, t->base, t->live.nblocks * FS_BLOCK_SIZE);
     size_t last_flush = 0;
     for (size_t i = 0; i < cut; i++)
         if (t->events[i].flush)
@@ -138,7 +144,6 @@ uint8_t *tracedev_crash_image(const struct tracedev *t, size_t cut, bool tear, u
             continue; /* still in the device's volatile cache: lost */
         memcpy(img + ev->block * FS_BLOCK_SIZE, t->data + ev->data, FS_BLOCK_SIZE);
     }
-    return img;
 }
 
 uint64_t digest_entry(const char *path, bool dir, const uint8_t *data, uint64_t len)

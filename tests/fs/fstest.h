@@ -20,6 +20,8 @@ struct ramdev {
 void ramdev_init(struct ramdev *r, uint64_t nblocks);
 void ramdev_init_copy(struct ramdev *r, const uint8_t *image, uint64_t nblocks);
 void ramdev_free(struct ramdev *r);
+/* Put `image` back into r's memory (the same size): cheaper than a new device per trial. */
+void ramdev_reset(struct ramdev *r, const uint8_t *image);
 
 /* A RAM disk that also keeps every write and flush in order, tagged with the caller's `tag`
  * (the workload's operation number), so any power cut can be rebuilt afterwards. */
@@ -43,7 +45,8 @@ void tracedev_free(struct tracedev *t);
 /* What the disk holds if power is cut right after event `cut` (exclusive: events [0, cut) were
  * issued). Writes before the last flush are durable; of the writes since then, each survives
  * when `tear` is false, or with probability 1/2 from `seed` when it is true. */
-uint8_t *tracedev_crash_image(const struct tracedev *t, size_t cut, bool tear, uint32_t *seed);
+void tracedev_crash_image(const struct tracedev *t, size_t cut, bool tear, uint32_t *seed,
+                          uint8_t *img);
 
 /* A digest of the tree: every path, type and file content; independent of directory order. */
 int fs_tree_digest(struct fs *fs, uint64_t *digest);

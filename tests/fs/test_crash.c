@@ -67,12 +67,12 @@ static void release(struct run *r)
 }
 
 /* The disk after a cut following event `cut` must be clean and hold one allowed state. */
-static void check_cut(struct run *r, uint32_t seed, size_t cut, bool tear, uint32_t *tear_seed)
+static void check_cut(struct run *r, uint32_t seed, size_t cut, bool tear, uint32_t *tear_seed,
+                      struct ramdev *disk)
 {
-    uint8_t *img = tracedev_crash_image(&r->t, cut, tear, tear_seed);
-    struct ramdev dev;
-    ramdev_init_copy(&dev, img, NBLOCKS);
-    free(img);
+    tracedev_crash_image(&r->t, cut, tear, tear_seed, disk->mem);
+    struct ramdev dev = *disk;
+    dev.dev.ctx = &dev;
     /* Allowed: after operation `lo` (the last fsync that returned) up to the one under way. */
     int lo = 0, hi = cut ? (int)r->t.events[cut - 1].tag + 1 : 0;
     for (int k = 0; k < r->steps; k++)
@@ -87,7 +87,8 @@ static void check_cut(struct run *r, uint32_t seed, size_t cut, bool tear, uint3
                  "seed %u cut %zu%s: fsck before mount: %s", seed, cut, tear ? " torn" : "",
                  log.text);
     struct fs *fs;
-    int rc = fs_mount(&fs, &dev.dev, NULL);
+    struct fs_mount_options small_cache = {.cache_blocks = 1};
+    int rc = fs_mount(&fs, &dev.dev, &small_cache);
     cr_assert_eq(rc, 0, "seed %u cut %zu: mount: %s", seed, cut, fs_strerror(rc));
     uint64_t d;
     cr_assert_eq(fs_tree_digest(fs, &d), 0);
@@ -103,7 +104,6 @@ static void check_cut(struct run *r, uint32_t seed, size_t cut, bool tear, uint3
     log.len = 0;
     cr_assert_eq(fs_check(&dev.dev, check_log_line, &log, NULL), 0,
                  "seed %u cut %zu: fsck after mount: %s", seed, cut, log.text);
-    ramdev_free(&dev);
 }
 
 static void crash_points(uint32_t seed, int steps, int cuts)
@@ -111,14 +111,17 @@ static void crash_points(uint32_t seed, int steps, int cuts)
     struct run r;
     record(&r, seed, steps);
     uint32_t pick = seed * 7919u + 1;
+    struct ramdev disk;
+    ramdev_init(&disk, NBLOCKS);
     for (int i = 0; i < cuts; i++) {
         size_t cut = rng_next(&pick) % (r.t.nevents + 1);
-        check_cut(&r, seed, cut, i % 2 == 1, &pick);
+        check_cut(&r, seed, cut, i % 2 == 1, &pick, &disk);
     }
     /* And every event of one stretch, one after the other: no gap between cut points. */
     size_t from = r.t.nevents / 3;
     for (size_t cut = from; cut < from + (size_t)cuts / 2 && cut <= r.t.nevents; cut++)
-        check_cut(&r, seed, cut, false, &pick);
+        check_cut(&r, seed, cut, false, &pick, &disk);
+    ramdev_free(&disk);
     cr_log_info("seed %u: %d operations, %zu device events, %d cut points checked", seed, steps,
                 r.t.nevents, cuts + cuts / 2);
     release(&r);

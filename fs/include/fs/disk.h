@@ -10,6 +10,7 @@
 #ifndef FS_DISK_H
 #define FS_DISK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fs/fs.h"
@@ -35,7 +36,7 @@ struct fs_superblock {
     uint32_t orphans;  /* inodes with nlink 0 still allocated (open when unlinked) */
     uint32_t reserved; /* zero */
     uint64_t uuid;     /* chosen at format, for the log header to name its file system */
-    uint32_t pad[40];
+    uint32_t pad[41];
     uint32_t checksum; /* CRC-32C of the bytes above */
 };
 
@@ -93,7 +94,8 @@ struct fs_dirtail {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "xpcfs keeps its structures in host order: little-endian hosts only"
 #endif
-_Static_assert(sizeof(struct fs_superblock) <= FS_BLOCK_SIZE, "superblock fits a block");
+_Static_assert(sizeof(struct fs_superblock) == offsetof(struct fs_superblock, checksum) + 4,
+               "the superblock checksum covers every byte before it, and nothing follows it");
 _Static_assert(sizeof(struct fs_log_header) <= FS_BLOCK_SIZE, "log header fits a block");
 _Static_assert(sizeof(struct fs_dinode) == FS_INODE_SIZE, "inode size");
 _Static_assert(sizeof(struct fs_ddirent) == FS_DIRENT_SIZE, "dirent size");
