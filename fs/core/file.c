@@ -293,14 +293,9 @@ static int stat_ino(struct fs *fs, uint32_t ino, struct fs_stat *st)
     int rc = inode_read(fs, ino, &ip);
     if (rc < 0)
         return rc;
-    uint64_t blocks = 0;
-    for (uint64_t fbn = 0; fbn * FS_BLOCK_SIZE < ip.size; fbn++) {
-        uint32_t blk;
-        if ((rc = inode_bmap(fs, &ip, fbn, false, &blk)) < 0)
-            return rc;
-        blocks += blk != 0;
-    }
-    blocks += (ip.indirect != 0) + (ip.dindirect != 0);
+    uint64_t blocks;
+    if ((rc = inode_count_blocks(fs, &ip, &blocks)) < 0)
+        return rc;
     *st = (struct fs_stat){.ino = ino,
                            .mode = ip.mode,
                            .nlink = ip.nlink,

@@ -212,6 +212,41 @@ int inode_shrink(struct fs *fs, struct fs_dinode *ip, uint64_t size)
     return rc;
 }
 
+/* Nonzero pointers of index block `blk`; depth 2 counts the blocks its children map too. */
+static int count_index(struct fs *fs, uint32_t blk, int depth, uint64_t *count)
+{
+    if (!block_is_data(&fs->sb, blk))
+        return -FS_ECORRUPT;
+    struct fs_buf *b;
+    int rc = buf_get(fs, blk, true, &b);
+    if (rc < 0)
+        return rc;
+    uint32_t children[FS_PTRS_PER_BLOCK];
+    memcpy(children, b->data, sizeof(children));
+    buf_put(fs, b);
+    *count += 1;
+    for (uint32_t i = 0; i < FS_PTRS_PER_BLOCK && rc == 0; i++) {
+        if (!children[i])
+            continue;
+        if (depth == 2)
+            rc = count_index(fs, children[i], 1, count);
+        else
+            *count += 1;
+    }
+    return rc;
+}
+
+int inode_count_blocks(struct fs *fs, const struct fs_dinode *ip, uint64_t *count)
+{
+    *count = 0;
+    for (uint32_t i = 0; i < FS_NDIRECT; i++)
+        *count += ip->direct[i] != 0;
+    int rc = ip->indirect ? count_index(fs, ip->indirect, 1, count) : 0;
+    if (rc == 0 && ip->dindirect)
+        rc = count_index(fs, ip->dindirect, 2, count);
+    return rc;
+}
+
 bool inode_is_open(const struct fs *fs, uint32_t ino)
 {
     for (uint32_t i = 0; i < fs->max_open; i++)

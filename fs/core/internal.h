@@ -112,6 +112,8 @@ int inode_bmap(struct fs *fs, struct fs_dinode *ip, uint64_t fbn, bool alloc, ui
 /* Free every block past `size` and zero the last block's tail; ip is changed, not written. */
 int inode_shrink(struct fs *fs, struct fs_dinode *ip, uint64_t size);
 uint64_t inode_now(struct fs *fs);
+/* Blocks the inode holds: data and index blocks. */
+int inode_count_blocks(struct fs *fs, const struct fs_dinode *ip, uint64_t *count);
 /* Drop a link; free the inode (and its blocks) when none remain and no handle holds it. */
 int inode_unlink(struct fs *fs, uint32_t ino, struct fs_dinode *ip);
 int inode_release(struct fs *fs, uint32_t ino); /* free an orphan */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image.h"
@@ -29,6 +30,13 @@ static void usage(FILE *out)
             "  stat PATH             inode, type, size, links, blocks\n"
             "  df                    blocks and inodes in use and free\n"
             "Exit status: 0 success, 1 the command failed, 2 usage error.\n");
+}
+
+/* mtime in the image: seconds since 1970, as the guest's clock will give them. */
+static uint64_t host_clock(void *ctx)
+{
+    (void)ctx;
+    return (uint64_t)time(NULL);
 }
 
 static int fail(const char *what, int err)
@@ -256,7 +264,8 @@ int main(int argc, char **argv)
     if (!image_open(&img, argv[1], false))
         return 1;
     struct fs *fs;
-    struct fs_mount_options mo = {.report = image_report, .report_ctx = "xpcfs"};
+    struct fs_mount_options mo = {
+        .report = image_report, .report_ctx = "xpcfs", .clock = host_clock};
     int rc = fs_mount(&fs, &img.dev, &mo);
     if (rc < 0) {
         fprintf(stderr, "xpcfs: %s: cannot mount: %s\n", argv[1], fs_strerror(rc));
