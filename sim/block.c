@@ -72,7 +72,7 @@ static void mark_code(struct machine *m, uint64_t pa, uint32_t len)
     uint64_t off = pa - m->ram_base;
     if (off >= m->ram_size)
         return;
-    bool first_on_page = m->code_page[off >> 12] == 0;
+    bool first_on_page = m->code_page[off >> PAGE_SHIFT] == 0;
     machine_mark_code(m, pa, len);
     /* Stores to this page must now reach the slow path, which invalidates the blocks. */
     if (first_on_page)
@@ -108,7 +108,7 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     struct block *b = (struct block *)(c->pool + c->used);
 
     uint32_t off = 0, n = 0;
-    uint32_t page_left = 0x1000 - (uint32_t)(pa & 0xfff);
+    uint32_t page_left = (uint32_t)(PAGE_SIZE - (pa & PAGE_OFFSET_MASK));
     while (n < BLOCK_MAX_INSNS && off < page_left) {
         uint32_t low, raw;
         if (!fetch16(m, pa + off, &low)) {

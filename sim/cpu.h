@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "riscv.h"
+#include "riscv/spec.h"
 
 struct machine;
 struct block;

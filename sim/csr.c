@@ -7,62 +7,15 @@
 #include "mmu.h"
 #include "pmp.h"
 #include "xpc_glue.h"
-
-enum {
-    CSR_FFLAGS = 0x001,
-    CSR_FRM = 0x002,
-    CSR_FCSR = 0x003,
-    CSR_SSTATUS = 0x100,
-    CSR_SIE = 0x104,
-    CSR_STVEC = 0x105,
-    CSR_SCOUNTEREN = 0x106,
-    CSR_SENVCFG = 0x10a,
-    CSR_SSCRATCH = 0x140,
-    CSR_SEPC = 0x141,
-    CSR_SCAUSE = 0x142,
-    CSR_STVAL = 0x143,
-    CSR_SIP = 0x144,
-    CSR_SATP = 0x180,
-    CSR_MSTATUS = 0x300,
-    CSR_MISA = 0x301,
-    CSR_MEDELEG = 0x302,
-    CSR_MIDELEG = 0x303,
-    CSR_MIE = 0x304,
-    CSR_MTVEC = 0x305,
-    CSR_MCOUNTEREN = 0x306,
-    CSR_MENVCFG = 0x30a,
-    CSR_MCOUNTINHIBIT = 0x320,
-    CSR_MHPMEVENT3 = 0x323,
-    CSR_MHPMEVENT31 = 0x33f,
-    CSR_MSCRATCH = 0x340,
-    CSR_MEPC = 0x341,
-    CSR_MCAUSE = 0x342,
-    CSR_MTVAL = 0x343,
-    CSR_MIP = 0x344,
-    CSR_PMPCFG0 = 0x3a0,
-    CSR_PMPCFG15 = 0x3af,
-    CSR_PMPADDR0 = 0x3b0,
-    CSR_PMPADDR63 = 0x3ef,
-    CSR_MCYCLE = 0xb00,
-    CSR_MINSTRET = 0xb02,
-    CSR_MHPMCOUNTER3 = 0xb03,
-    CSR_MHPMCOUNTER31 = 0xb1f,
-    CSR_CYCLE = 0xc00,
-    CSR_TIME = 0xc01,
-    CSR_INSTRET = 0xc02,
-    CSR_HPMCOUNTER31 = 0xc1f,
-    CSR_MVENDORID = 0xf11,
-    CSR_MARCHID = 0xf12,
-    CSR_MIMPID = 0xf13,
-    CSR_MHARTID = 0xf14,
-    CSR_MCONFIGPTR = 0xf15,
-};
+#include "xpc/isa.h"
 
 /* Exceptions that may be delegated to S-mode: the standard ones a supervisor handles, and the
- * XPC causes 24-30, so that a kernel can take engine faults without a trip through M-mode. */
+ * XPC causes (include/xpc/isa.h), so that a kernel can take engine faults without a trip through
+ * M-mode. */
 #define MEDELEG_WRITABLE                                                                           \
     (0x3ffULL | (1ULL << CAUSE_FETCH_PAGE_FAULT) | (1ULL << CAUSE_LOAD_PAGE_FAULT) |               \
-     (1ULL << CAUSE_STORE_PAGE_FAULT) | (0x7fULL << 24))
+     (1ULL << CAUSE_STORE_PAGE_FAULT) |                                                            \
+     ((1ULL << (XPC_CAUSE_INVALID_SEGMASK + 1)) - (1ULL << XPC_CAUSE_INVALID_XENTRY)))
 #define MSTATUS_WRITABLE                                                                           \
     (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |         \
      MSTATUS_FS | MSTATUS_VS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM |            \

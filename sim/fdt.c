@@ -7,14 +7,10 @@
 
 #include "errmsg.h"
 #include "fdt.h"
+#include "riscv/spec.h"
 #include "xpc/memmap.h"
 
 #define FDT_MAX_HARTS 512 /* the PLIC region has room for 1024 contexts: two per hart */
-
-#define IRQ_M_SOFT  3
-#define IRQ_M_TIMER 7
-#define IRQ_S_EXT   9
-#define IRQ_M_EXT   11
 
 #define UART_CLOCK_HZ 3686400
 #define TEST_PASS     0x5555

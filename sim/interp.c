@@ -106,8 +106,8 @@ static inline uint64_t accessed_pa(struct hart *h, uint64_t va, bool write)
 {
     const struct tlb *tl = &h->tlb[h->data_mode];
     const struct tlb_entry *e = write ? &tl->write[tlb_index(va)] : &tl->read[tlb_index(va)];
-    if (e->tag == ((va & ~0xfffULL) | h->data_asid))
-        return e->pa_page | (va & 0xfff);
+    if (e->tag == (PAGE_BASE(va) | h->data_asid))
+        return e->pa_page | (va & PAGE_OFFSET_MASK);
     return va;
 }
 
@@ -229,7 +229,7 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
         return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
     /* mip reads as the OR of the software bits and the device lines, but a read-modify-write
      * works on the software bits only (privileged spec §3.1.9): the PLIC's SEIP must not latch. */
-    uint64_t base = csr == 0x344 ? h->csr.mip : old;
+    uint64_t base = csr == CSR_MIP ? h->csr.mip : old;
     if (in->op == OP_CSRRS || in->op == OP_CSRRSI)
         val = base | src;
     else if (in->op == OP_CSRRC || in->op == OP_CSRRCI)
@@ -240,7 +240,7 @@ static bool do_csr(struct hart *h, const struct insn *in, uint64_t src, uint64_t
     *result = old;
     if (h->timing) {
         timing_csr(h->timing, TREG(in->rd), in->op <= OP_CSRRC ? in->rs1 : 0);
-        if (writes && csr == 0x180)
+        if (writes && csr == CSR_SATP)
             timing_satp_write(h->timing, old_satp, h->csr.satp);
         else if (writes)
             timing_flush(h->timing, TIMING_FLUSH_CSR);

@@ -182,10 +182,11 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
         return errmsg(err, errlen, "the core clock (%llu Hz) must be a multiple of 10 MHz",
                       (unsigned long long)core_hz);
     m->cycles_per_tick = core_hz / MEMMAP_TIMEBASE_HZ;
-    if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) || (m->ram_size & 0xfff))
+    if (m->ram_size < (1ULL << 20) || m->ram_size > (64ULL << 30) ||
+        (m->ram_size & PAGE_OFFSET_MASK))
         return errmsg(err, errlen, "RAM size must be a multiple of 4 KiB between 1 MiB and 64 GiB");
     m->ram = calloc(1, m->ram_size);
-    m->code_page = calloc(m->ram_size >> 12, sizeof *m->code_page);
+    m->code_page = calloc(m->ram_size >> PAGE_SHIFT, sizeof *m->code_page);
     if (!m->ram || !m->code_page)
         return errmsg(err, errlen, "cannot allocate %llu bytes of guest RAM",
                       (unsigned long long)m->ram_size);
@@ -276,7 +277,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
                               htif_img->fromhost, STDOUT_FILENO, &m->exit);
         if (!m->htif)
             return errmsg(err, errlen, "out of memory");
-        m->tohost_page = htif_img->tohost & ~0xfffULL;
+        m->tohost_page = htif_img->tohost & ~PAGE_OFFSET_MASK;
     }
 
     hart_reset(&m->hart, MEMMAP_BOOTROM_BASE);
@@ -309,24 +310,24 @@ void machine_mark_code(struct machine *m, uint64_t pa, uint64_t len)
         uint64_t off = a - m->ram_base;
         if (off >= m->ram_size)
             return;
-        m->code_page[off >> 12] |= 1ULL << ((off >> 6) & 63);
+        m->code_page[off >> PAGE_SHIFT] |= 1ULL << ((off >> 6) & 63);
     }
 }
 
 void machine_clear_code_marks(struct machine *m)
 {
-    memset(m->code_page, 0, (m->ram_size >> 12) * sizeof *m->code_page);
+    memset(m->code_page, 0, (m->ram_size >> PAGE_SHIFT) * sizeof *m->code_page);
 }
 
 void machine_store_hook(struct machine *m, uint64_t pa)
 {
     uint64_t off = pa - m->ram_base;
-    if (off < m->ram_size && (m->code_page[off >> 12] >> ((off >> 6) & 63)) & 1) {
+    if (off < m->ram_size && (m->code_page[off >> PAGE_SHIFT] >> ((off >> 6) & 63)) & 1) {
         /* Self-modifying (or reloaded) code: drop every decoded block. */
         block_cache_flush(m->hart.blocks);
         machine_clear_code_marks(m);
     }
-    if ((pa & ~0xfffULL) == m->tohost_page && m->htif)
+    if (PAGE_BASE(pa) == m->tohost_page && m->htif)
         htif_poll(m->htif);
 }
 

@@ -39,11 +39,11 @@ void tlb_flush_va(struct hart *h, uint64_t va)
     unsigned i = tlb_index(va);
     for (unsigned m = 0; m < TLB_MODES; m++) {
         struct tlb *t = &h->tlb[m];
-        if ((t->read[i].tag & ~0xfffULL) == (va & ~0xfffULL))
+        if ((t->read[i].tag & ~PAGE_OFFSET_MASK) == PAGE_BASE(va))
             t->read[i].tag = TLB_EMPTY_TAG;
-        if ((t->write[i].tag & ~0xfffULL) == (va & ~0xfffULL))
+        if ((t->write[i].tag & ~PAGE_OFFSET_MASK) == PAGE_BASE(va))
             t->write[i].tag = TLB_EMPTY_TAG;
-        if ((t->exec[i].tag & ~0xfffULL) == (va & ~0xfffULL))
+        if ((t->exec[i].tag & ~PAGE_OFFSET_MASK) == PAGE_BASE(va))
             t->exec[i].tag = TLB_EMPTY_TAG;
     }
 }
@@ -59,16 +59,16 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
 {
     uint64_t satp = h->csr.satp;
     unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3;
-    unsigned va_bits = 12 + 9 * levels;
+    unsigned va_bits = PAGE_SHIFT + PT_INDEX_BITS * levels;
     /* The upper bits must all equal the top bit of the VA, else the address is not canonical. */
     int64_t top = (int64_t)va >> (va_bits - 1);
     if (top != 0 && top != -1)
         return hart_exception(h, page_fault_cause[acc], va);
 
-    uint64_t base = (satp & SATP_PPN_MASK) << 12;
+    uint64_t base = (satp & SATP_PPN_MASK) << PAGE_SHIFT;
     uint64_t status = h->csr.mstatus;
     for (int level = (int)levels - 1; level >= 0; level--) {
-        uint64_t pte_addr = base + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
+        uint64_t pte_addr = base + PT_INDEX(va, level) * 8;
         uint64_t pte;
         /* The walk's reads are S-mode accesses as far as PMP is concerned. */
         if (!pmp_allows(&h->csr, pte_addr, PMP_R, PRIV_S) ||
@@ -79,12 +79,12 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
         /* Bits 63:54 are reserved without Svpbmt/Svnapot and must be zero. */
         if (pte >> 54)
             return hart_exception(h, page_fault_cause[acc], va);
-        uint64_t ppn = (pte >> 10) & ((1ULL << 44) - 1);
+        uint64_t ppn = PTE_PPN(pte);
         if (!(pte & (PTE_R | PTE_X))) {
             /* A pointer to the next level; A, D and U are reserved here. */
             if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
                 return hart_exception(h, page_fault_cause[acc], va);
-            base = ppn << 12;
+            base = ppn << PAGE_SHIFT;
             continue;
         }
         /* Leaf: permissions. */
@@ -98,7 +98,7 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
                       : (pte & PTE_R) || ((status & MSTATUS_MXR) && (pte & PTE_X));
         if (!ok)
             return hart_exception(h, page_fault_cause[acc], va);
-        uint64_t low_mask = (1ULL << (9 * level)) - 1;
+        uint64_t low_mask = (1ULL << (PT_INDEX_BITS * level)) - 1;
         if (ppn & low_mask) /* misaligned superpage */
             return hart_exception(h, page_fault_cause[acc], va);
         /* The hardware sets A and D, as QEMU does (Svade is not implemented). */
@@ -109,7 +109,8 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
                 !bus_write(h->machine, pte_addr, 8, pte))
                 return hart_exception(h, access_fault_cause[acc], va);
         }
-        *pa = ((ppn & ~low_mask) << 12) | (va & ((1ULL << (12 + 9 * level)) - 1));
+        *pa = ((ppn & ~low_mask) << PAGE_SHIFT) |
+              (va & ((1ULL << (PAGE_SHIFT + PT_INDEX_BITS * level)) - 1));
         *pte_flags = (unsigned)(pte & 0xff);
         return true;
     }
@@ -119,12 +120,12 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
 unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t pas[5], bool *leaf)
 {
     unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3, n = 0;
-    uint64_t base = (satp & SATP_PPN_MASK) << 12;
+    uint64_t base = (satp & SATP_PPN_MASK) << PAGE_SHIFT;
     *leaf = false;
     if ((satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE)
         return 0;
     for (int level = (int)levels - 1; level >= 0; level--) {
-        uint64_t pte_addr = base + ((va >> (12 + 9 * level)) & 0x1ff) * 8, pte;
+        uint64_t pte_addr = base + PT_INDEX(va, level) * 8, pte;
         pas[n++] = pte_addr;
         if (!bus_read(h->machine, pte_addr, 8, &pte) || !(pte & PTE_V))
             break;
@@ -132,7 +133,7 @@ unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t
             *leaf = true;
             break;
         }
-        base = ((pte >> 10) & ((1ULL << 44) - 1)) << 12;
+        base = PTE_PPN(pte) << PAGE_SHIFT;
     }
     return n;
 }
@@ -141,26 +142,26 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, 
                      uint64_t asid)
 {
     struct machine *m = h->machine;
-    uint8_t *host = bus_ram_ptr(m, pa & ~0xfffULL);
+    uint8_t *host = bus_ram_ptr(m, pa & ~PAGE_OFFSET_MASK);
     struct tlb *t = &h->tlb[mode];
     struct tlb_entry *e = acc == ACCESS_READ    ? &t->read[tlb_index(va)]
                           : acc == ACCESS_WRITE ? &t->write[tlb_index(va)]
                                                 : &t->exec[tlb_index(va)];
     if (acc != ACCESS_EXEC) {
         /* A hit on a page of the relay-segment window would bypass the segment. */
-        if (xpc_page_in_window(h, va & ~0xfffULL))
+        if (xpc_page_in_window(h, va & ~PAGE_OFFSET_MASK))
             return;
         /* Only whole RAM pages are mapped by the fast path; devices always take the slow one. */
-        if (!host || !bus_ram_ptr(m, (pa & ~0xfffULL) + 0xfff))
+        if (!host || !bus_ram_ptr(m, PAGE_BASE(pa) + PAGE_OFFSET_MASK))
             return;
         /* Stores to pages with decoded code (or HTIF's tohost) must be seen by the machine. */
         if (acc == ACCESS_WRITE &&
-            (m->code_page[(pa - m->ram_base) >> 12] || (pa & ~0xfffULL) == m->tohost_page))
+            (m->code_page[(pa - m->ram_base) >> PAGE_SHIFT] || PAGE_BASE(pa) == m->tohost_page))
             return;
     }
-    e->tag = (va & ~0xfffULL) | asid;
-    e->addend = host ? (uintptr_t)host - (uintptr_t)(va & ~0xfffULL) : 0;
-    e->pa_page = pa & ~0xfffULL;
+    e->tag = PAGE_BASE(va) | asid;
+    e->addend = host ? (uintptr_t)host - (uintptr_t)PAGE_BASE(va) : 0;
+    e->pa_page = pa & ~PAGE_OFFSET_MASK;
 }
 
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, uint64_t *pa)
@@ -177,7 +178,7 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, 
     static const uint8_t perm[3] = {PMP_R, PMP_W, PMP_X};
     if (!pmp_allows(&h->csr, *pa, perm[acc], mode))
         return hart_exception(h, access_fault_cause[acc], va);
-    if (pmp_page_uniform(&h->csr, *pa & ~0xfffULL, mode))
+    if (pmp_page_uniform(&h->csr, *pa & ~PAGE_OFFSET_MASK, mode))
         tlb_fill(h, va, *pa, acc, mode, asid);
     return true;
 }
@@ -185,8 +186,8 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, 
 bool mmu_fetch_pa(struct hart *h, uint64_t va, uint64_t *pa)
 {
     const struct tlb_entry *e = &h->tlb[h->priv].exec[tlb_index(va)];
-    if (e->tag == ((va & ~0xfffULL) | h->fetch_asid)) {
-        *pa = e->pa_page | (va & 0xfff);
+    if (e->tag == (PAGE_BASE(va) | h->fetch_asid)) {
+        *pa = e->pa_page | (va & PAGE_OFFSET_MASK);
         return true;
     }
     return mmu_translate(h, va, ACCESS_EXEC, h->priv, pa);

@@ -35,16 +35,15 @@ void tlb_flush_va(struct hart *h, uint64_t va);
 
 static inline unsigned tlb_index(uint64_t va)
 {
-    return (unsigned)(va >> 12) & (TLB_SETS - 1);
+    return (unsigned)(va >> PAGE_SHIFT) & (TLB_SETS - 1);
 }
 
 #define MEM_FAST_LOAD(name, type)                                                                  \
     static inline bool name(struct hart *h, uint64_t va, uint64_t *val)                            \
     {                                                                                              \
         const struct tlb_entry *e = &h->tlb[h->data_mode].read[tlb_index(va)];                     \
-        if (__builtin_expect(e->tag == ((va & ~0xfffULL) | h->data_asid) &&                        \
-                                 (va & (sizeof(type) - 1)) == 0,                                   \
-                             1)) {                                                                 \
+        if (__builtin_expect(                                                                      \
+                e->tag == (PAGE_BASE(va) | h->data_asid) && (va & (sizeof(type) - 1)) == 0, 1)) {  \
             type v;                                                                                \
             memcpy(&v, (const void *)(e->addend + (uintptr_t)va), sizeof v);                       \
             *val = (uint64_t)v;                                                                    \
@@ -57,9 +56,8 @@ static inline unsigned tlb_index(uint64_t va)
     static inline bool name(struct hart *h, uint64_t va, uint64_t val)                             \
     {                                                                                              \
         const struct tlb_entry *e = &h->tlb[h->data_mode].write[tlb_index(va)];                    \
-        if (__builtin_expect(e->tag == ((va & ~0xfffULL) | h->data_asid) &&                        \
-                                 (va & (sizeof(type) - 1)) == 0,                                   \
-                             1)) {                                                                 \
+        if (__builtin_expect(                                                                      \
+                e->tag == (PAGE_BASE(va) | h->data_asid) && (va & (sizeof(type) - 1)) == 0, 1)) {  \
             type v = (type)val;                                                                    \
             memcpy((void *)(e->addend + (uintptr_t)va), &v, sizeof v);                             \
             return true;                                                                           \

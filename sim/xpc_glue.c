@@ -74,7 +74,7 @@ bool xpc_page_in_window(const struct hart *h, uint64_t va_page)
     uint64_t first, last;
     if (!h->xpc || !xpc_seg_window(h->xpc, &first, &last))
         return false;
-    return va_page <= last && va_page + 0xfff >= first;
+    return va_page <= last && va_page + PAGE_OFFSET_MASK >= first;
 }
 
 int xpc_csr_access(struct hart *h, unsigned csrno, bool write, uint64_t *val)

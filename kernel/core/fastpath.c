@@ -169,7 +169,7 @@ slow:
 /* From the trap entry, before anything else: the system call's pc is not yet advanced. */
 void fastpath_syscall(struct trap_frame *f)
 {
-    if (csr_read(scause) == EXC_ECALL_U && self_is_plain(current, f)) {
+    if (csr_read(scause) == CAUSE_ECALL_U && self_is_plain(current, f)) {
         if (f->x[REG_A7] == SYS_CALL)
             call_fast(f, 4);
         if (f->x[REG_A7] == SYS_REPLY_RECV)

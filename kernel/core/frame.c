@@ -68,7 +68,7 @@ uint64_t frame_alloc(void)
 
 void frame_free(uint64_t pa)
 {
-    ASSERT(pa >= base && pa < base + nframes * PAGE_SIZE && (pa & (PAGE_SIZE - 1)) == 0);
+    ASSERT(pa >= base && pa < base + nframes * PAGE_SIZE && (pa & PAGE_OFFSET_MASK) == 0);
     uint64_t i = (pa - base) / PAGE_SIZE;
     ASSERT(is_used(i));
     mark(i, false);

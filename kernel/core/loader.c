@@ -41,7 +41,7 @@ static bool shareable_page(const struct bootimg_entry *img, const struct elf64_p
     if ((ph->flags & PF_W) || va < ph->vaddr || va + PAGE_SIZE > ph->vaddr + ph->filesz)
         return false;
     uint64_t src = (uint64_t)img->data + ph->offset + (va - ph->vaddr);
-    if (src & (PAGE_SIZE - 1))
+    if (src & PAGE_OFFSET_MASK)
         return false;
     for (uint32_t i = 0; i < n; i++) {
         const struct elf64_phdr *o = &all[i];

@@ -137,7 +137,7 @@ static void idle(void)
             wake_sleepers();
             xpc_check_deadlines();
         }
-        if (sip & (1ULL << IRQ_S_EXTERNAL)) {
+        if (sip & (1ULL << IRQ_S_EXT)) {
             uint32_t irq;
             while ((irq = plic_claim()) != 0)
                 interrupt_fire(irq);

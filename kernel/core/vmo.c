@@ -123,7 +123,7 @@ int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags, uint64_t proc)
                 break;
         }
     }
-    if ((va & (PAGE_SIZE - 1)) || va < USER_BASE || va >= USER_MAP_LIMIT ||
+    if ((va & PAGE_OFFSET_MASK) || va < USER_BASE || va >= USER_MAP_LIMIT ||
         v->size > USER_MAP_LIMIT - va)
         return ERR_OUT_OF_RANGE;
     if (overlaps_mapping(as, va, v->size) || !as_range_free(as, va, v->size))

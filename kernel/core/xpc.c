@@ -192,7 +192,7 @@ bool xpc_note_trap(struct thread *t, struct trap_frame *f, uint64_t cause)
         }
     }
     uint64_t n = f->x[REG_A7];
-    if (cause != EXC_ECALL_U || t->proc == t->home || (n != SYS_RECV && n != SYS_REPLY_RECV))
+    if (cause != CAUSE_ECALL_U || t->proc == t->home || (n != SYS_RECV && n != SYS_REPLY_RECV))
         return false;
     f->sepc += 4;
     f->x[REG_A0] = (uint64_t)ERR_NOT_SUPPORTED;

@@ -253,10 +253,10 @@ bool xpc_emulate(struct thread *t, struct trap_frame *f, uint64_t cause, uint64_
 {
     if (xpc_mode != XPC_MODE_EMULATED)
         return false;
-    if (cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT)
+    if (cause == CAUSE_LOAD_PAGE_FAULT || cause == CAUSE_STORE_PAGE_FAULT)
         return emulate_access(t, f, tval);
     uint32_t insn;
-    if (cause != EXC_ILLEGAL_INST || !fetch_user_insn(f->sepc, &insn) || (insn & 3) != 3)
+    if (cause != CAUSE_ILLEGAL_INSN || !fetch_user_insn(f->sepc, &insn) || (insn & 3) != 3)
         return false;
     if (!xpc_is_custom0(insn))
         return emulate_csr(t, f, insn);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../dev.h"
+#include "riscv/spec.h"
 #include "xpc/memmap.h"
 
 /* Byte offsets of the data that follows the code. */
@@ -22,15 +23,14 @@
 
 enum { REG_A0 = 10, REG_A1 = 11, REG_A2 = 12, REG_T0 = 5, REG_ZERO = 0 };
 
-#define OPC_AUIPC   0x17
-#define OPC_OP_IMM  0x13
-#define OPC_LOAD    0x03
-#define OPC_SYSTEM  0x73
-#define OPC_JALR    0x67
-#define F3_ADDI     0
-#define F3_LD       3
-#define F3_CSRRS    2
-#define CSR_MHARTID 0xf14
+#define OPC_AUIPC  0x17
+#define OPC_OP_IMM 0x13
+#define OPC_LOAD   0x03
+#define OPC_SYSTEM 0x73
+#define OPC_JALR   0x67
+#define F3_ADDI    0
+#define F3_LD      3
+#define F3_CSRRS   2
 
 static uint32_t enc_u(uint32_t opcode, unsigned rd, uint32_t imm20)
 {

@@ -4,15 +4,13 @@
 #include <stdlib.h>
 
 #include "../dev.h"
+#include "riscv/spec.h"
 #include "xpc/memmap.h"
 
 #define CLINT_MSIP_BASE     0x0000
 #define CLINT_MTIMECMP_BASE 0x4000
 #define CLINT_MTIME         0xbff8
 #define CLINT_MAX_HARTS     4095 /* msip words end where the mtimecmp array starts */
-
-#define MIP_MSIP (1ULL << 3)
-#define MIP_MTIP (1ULL << 7)
 
 struct clint {
     unsigned nharts;

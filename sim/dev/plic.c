@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../dev.h"
+#include "riscv/spec.h"
 #include "xpc/memmap.h"
 
 #define PLIC_PRIORITY_BASE  0x000000
@@ -20,9 +21,6 @@
 #define PLIC_SOURCES  MEMMAP_PLIC_NUM_SOURCES
 #define PLIC_WORDS    ((PLIC_SOURCES + 31) / 32)
 #define PLIC_PRIO_MAX MEMMAP_PLIC_NUM_PRIORITIES
-
-#define MIP_SEIP (1ULL << 9)
-#define MIP_MEIP (1ULL << 11)
 
 struct plic_context {
     uint32_t enable[PLIC_WORDS];

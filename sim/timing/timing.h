@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "phase.h"
+#include "../../include/riscv/spec.h"
 
 /* ---------------------------------------------------------------- parameters (params.c) */
 
@@ -424,7 +425,7 @@ void timing_tlb_miss(struct timing *t, struct tlb_model *tlb, uint64_t key, uint
 static inline uint64_t timing_tlb_key(const struct timing *t, uint64_t va, uint64_t satp)
 {
     uint64_t asid = t->p.asid_tlb ? (satp >> 44) & 0xffff : 0;
-    return ((va >> 12) & TLB_VPN_MASK) | asid << TLB_ASID_SHIFT;
+    return ((va >> PAGE_SHIFT) & TLB_VPN_MASK) | asid << TLB_ASID_SHIFT;
 }
 
 static inline void timing_itlb(struct timing *t, uint64_t va, uint64_t satp)

@@ -58,7 +58,7 @@ void tlb_model_sfence(struct tlb_model *t, bool all_va, uint64_t va, bool all_as
     }
     struct cache_model *c = &t->pages;
     size_t n = (size_t)(c->set_mask + 1) * c->ways;
-    uint64_t vpn = (va >> 12) & TLB_VPN_MASK;
+    uint64_t vpn = (va >> PAGE_SHIFT) & TLB_VPN_MASK;
     for (size_t i = 0; i < n; i++) {
         uint64_t key = c->tags[i];
         if (key == CACHE_EMPTY)
@@ -117,7 +117,7 @@ bool tlb_model_lookup(struct tlb_model *t, uint64_t key, uint64_t va, uint64_t a
 
 void tlb_model_fill(struct tlb_model *t, uint64_t va, uint64_t asid, unsigned leaf_shift)
 {
-    uint64_t key = ((va >> 12) & TLB_VPN_MASK) | asid << TLB_ASID_SHIFT;
+    uint64_t key = ((va >> PAGE_SHIFT) & TLB_VPN_MASK) | asid << TLB_ASID_SHIFT;
     t->last_key = key;
     if (leaf_shift <= 12 || t->n_super == 0) {
         /* Without superpage entries a large page is cached one 4 KiB piece at a time. */

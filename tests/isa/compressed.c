@@ -126,7 +126,7 @@ int main(void)
         print_char('\n');
         trap_arm();
         asm volatile("jalr ra, 0(%0)" ::"r"(code) : "ra", "memory");
-        check_trap("  illegal", &trap_m, CAUSE_ILLEGAL, reserved[i]);
+        check_trap("  illegal", &trap_m, CAUSE_ILLEGAL_INSN, reserved[i]);
     }
     return 0;
 }

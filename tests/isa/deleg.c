@@ -7,7 +7,7 @@ static volatile uint64_t bad_word;
 int main(void)
 {
     csr_write(stvec, (uint64_t)trap_entry_s);
-    csr_write(medeleg, (1ULL << CAUSE_ILLEGAL) | (1ULL << CAUSE_BREAKPOINT) |
+    csr_write(medeleg, (1ULL << CAUSE_ILLEGAL_INSN) | (1ULL << CAUSE_BREAKPOINT) |
                            (1ULL << CAUSE_ECALL_U) | (1ULL << CAUSE_LOAD_ACCESS));
     uint64_t at, r;
 

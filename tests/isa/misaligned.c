@@ -76,10 +76,10 @@ int main(void)
     check_no_trap("  no trap");
     trap_arm();
     LOAD64(TEST_VA + 3 * PAGE_4K - 4);
-    check_trap("ld across into an unmapped page", &trap_m, CAUSE_LOAD_PAGE, TEST_VA + 3 * PAGE_4K);
+    check_trap("ld across into an unmapped page", &trap_m, CAUSE_LOAD_PAGE_FAULT, TEST_VA + 3 * PAGE_4K);
     trap_arm();
     STORE64(TEST_VA + 3 * PAGE_4K - 2, 0);
-    check_trap("sd across into an unmapped page", &trap_m, CAUSE_STORE_PAGE, TEST_VA + 3 * PAGE_4K);
+    check_trap("sd across into an unmapped page", &trap_m, CAUSE_STORE_PAGE_FAULT, TEST_VA + 3 * PAGE_4K);
     check("  first page untouched", first[511], 0x1111111111111111ULL);
     raise_priv();
     vm_disable();

@@ -36,7 +36,7 @@ int main(void)
                  : "=&r"(r)
                  : "r"(TEST_VA + PAGE_4K), "r"(MSTATUS_MPRV)
                  : "memory");
-    check_trap("MPRV=1 MPP=S SUM=0: user page faults", &trap_m, CAUSE_LOAD_PAGE, TEST_VA + PAGE_4K);
+    check_trap("MPRV=1 MPP=S SUM=0: user page faults", &trap_m, CAUSE_LOAD_PAGE_FAULT, TEST_VA + PAGE_4K);
     csr_clear(mstatus, MSTATUS_MPRV);
     csr_set(mstatus, MSTATUS_SUM);
     trap_arm();
@@ -60,7 +60,7 @@ int main(void)
                  "r"(MSTATUS_MPRV)
                  : "memory");
     csr_clear(mstatus, MSTATUS_MPRV);
-    check_trap("MPRV=1 MPP=U: supervisor page store faults", &trap_m, CAUSE_STORE_PAGE, TEST_VA);
+    check_trap("MPRV=1 MPP=U: supervisor page store faults", &trap_m, CAUSE_STORE_PAGE_FAULT, TEST_VA);
     check("  the page was not written", sup[0], 6);
 
     /* MPP = M: MPRV changes nothing */

@@ -6,16 +6,16 @@
 int main(void)
 {
     uint64_t root = 0x80010;
-    csr_write(satp, SATP_MODE_SV39 | root);
-    check("Sv39 accepted", csr_read(satp), SATP_MODE_SV39 | root);
-    csr_write(satp, SATP_MODE_SV48 | root);
-    check("Sv48 accepted", csr_read(satp), SATP_MODE_SV48 | root);
+    csr_write(satp, SATP_SV39 | root);
+    check("Sv39 accepted", csr_read(satp), SATP_SV39 | root);
+    csr_write(satp, SATP_SV48 | root);
+    check("Sv48 accepted", csr_read(satp), SATP_SV48 | root);
     csr_write(satp, 5ULL << 60 | 0x123);
-    check("reserved mode 5: write dropped", csr_read(satp), SATP_MODE_SV48 | root);
+    check("reserved mode 5: write dropped", csr_read(satp), SATP_SV48 | root);
     csr_write(satp, 1ULL << 60 | 0x123);
-    check("reserved mode 1: write dropped", csr_read(satp), SATP_MODE_SV48 | root);
-    csr_write(satp, SATP_MODE_SV39 | 0xffffULL << 44 | root);
-    check("16 ASID bits", csr_read(satp), SATP_MODE_SV39 | 0xffffULL << 44 | root);
+    check("reserved mode 1: write dropped", csr_read(satp), SATP_SV48 | root);
+    csr_write(satp, SATP_SV39 | 0xffffULL << 44 | root);
+    check("16 ASID bits", csr_read(satp), SATP_SV39 | 0xffffULL << 44 | root);
     csr_write(satp, 0);
     check("Bare", csr_read(satp), 0);
     return 0;

@@ -25,8 +25,8 @@ int main(void)
     m_enter(PRIV_S);
     check("load through the first mapping", LOAD64(TEST_VA), 0x01d);
     check("load through the second mapping", LOAD64(TEST_VA + PAGE_4K), 0x01d);
-    *pte = ((uint64_t)new_page >> 12) << 10 | flags | PTE_V;
-    *other = ((uint64_t)new_page >> 12) << 10 | flags | PTE_V;
+    *pte = PTE_FROM_PA((uint64_t)new_page) | flags | PTE_V;
+    *other = PTE_FROM_PA((uint64_t)new_page) | flags | PTE_V;
     sfence_va(TEST_VA);
     check("after sfence.vma of that page: new translation", LOAD64(TEST_VA), 0x7e3);
     sfence_all();
@@ -37,9 +37,9 @@ int main(void)
     sfence_all();
     trap_arm();
     LOAD64(TEST_VA);
-    check_trap("PTE cleared and fenced: page fault", &trap_m, CAUSE_LOAD_PAGE, TEST_VA);
+    check_trap("PTE cleared and fenced: page fault", &trap_m, CAUSE_LOAD_PAGE_FAULT, TEST_VA);
     /* putting it back: the faulting walk must not have been cached */
-    *pte = ((uint64_t)old_page >> 12) << 10 | flags | PTE_V;
+    *pte = PTE_FROM_PA((uint64_t)old_page) | flags | PTE_V;
     sfence_all();
     check("PTE restored and fenced", LOAD64(TEST_VA), 0x01d);
 

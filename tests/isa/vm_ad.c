@@ -27,7 +27,7 @@ int main(void)
     check_no_trap("  no faults: A/D are set by hardware");
     trap_arm();
     STORE64(TEST_VA + 2 * PAGE_4K, 1);
-    check_trap("store to a read-only page", &trap_m, CAUSE_STORE_PAGE, TEST_VA + 2 * PAGE_4K);
+    check_trap("store to a read-only page", &trap_m, CAUSE_STORE_PAGE_FAULT, TEST_VA + 2 * PAGE_4K);
     raise_priv();
 
     check("after a load: A", *load_pte & (PTE_A | PTE_D), PTE_A);

@@ -4,11 +4,11 @@
  * PTE of that address space visible. */
 #include "vm.h"
 
-#define SATP_ASID(asid) ((uint64_t)(asid) << 44)
+#define SATP_ASID(asid) ((uint64_t)(asid) << SATP_ASID_SHIFT)
 
 static void use_space(struct vm *vm, unsigned asid)
 {
-    csr_write(satp, SATP_MODE_SV39 | SATP_ASID(asid) | (uint64_t)vm->root >> 12);
+    csr_write(satp, SATP_SV39 | SATP_ASID(asid) | (uint64_t)vm->root >> PAGE_SHIFT);
 }
 
 int main(void)
@@ -36,7 +36,7 @@ int main(void)
     check("alternating ASID 1 and 2 without sfence: values seen", seen, 0x12121212);
 
     /* change ASID 1's mapping while running in ASID 2, then fence ASID 1 only */
-    *pte_one = ((uint64_t)page_new >> 12) << 10 | flags | PTE_V;
+    *pte_one = PTE_FROM_PA((uint64_t)page_new) | flags | PTE_V;
     asm volatile("sfence.vma zero, %0" ::"r"(1ULL) : "memory");
     check("ASID 2 unaffected", LOAD64(TEST_VA), 0x2);
     use_space(&one, 1);

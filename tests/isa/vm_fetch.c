@@ -58,10 +58,10 @@ int main(void)
     write_li_ret((volatile uint16_t *)va_alias, 2);
     asm volatile("fence.i" ::: "memory");
     check("rewritten through the alias, after fence.i", run(va_exec), 2);
-    *pte_exec = ((uint64_t)code_b >> 12) << 10 | PTE_X | PTE_A | PTE_V;
+    *pte_exec = PTE_FROM_PA((uint64_t)code_b) | PTE_X | PTE_A | PTE_V;
     sfence_all();
     check("page remapped to other code, after sfence.vma", run(va_exec), 3);
-    *pte_exec = ((uint64_t)code_a >> 12) << 10 | PTE_X | PTE_A | PTE_V;
+    *pte_exec = PTE_FROM_PA((uint64_t)code_a) | PTE_X | PTE_A | PTE_V;
     asm volatile("sfence.vma %0, zero" ::"r"(va_exec) : "memory");
     check("mapped back, after sfence.vma of the page", run(va_exec), 2);
 
@@ -73,18 +73,18 @@ int main(void)
     check("32-bit instruction across two pages", r, 42);
     trap_arm();
     CALL(lonely + PAGE_4K - 2);
-    check_trap("second half unmapped: fetch page fault", &trap_m, CAUSE_FETCH_PAGE,
+    check_trap("second half unmapped: fetch page fault", &trap_m, CAUSE_FETCH_PAGE_FAULT,
                lonely + PAGE_4K);
     check("  mepc at the instruction", trap_m.epc, lonely + PAGE_4K - 2);
     raise_priv();
 
     /* delegated to S */
     csr_write(stvec, (uint64_t)trap_entry_s);
-    csr_write(medeleg, 1ULL << CAUSE_FETCH_PAGE);
+    csr_write(medeleg, 1ULL << CAUSE_FETCH_PAGE_FAULT);
     m_enter(PRIV_S);
     trap_arm();
     CALL(lonely + PAGE_4K - 2);
-    check_trap("delegated: fetch page fault in S", &trap_s, CAUSE_FETCH_PAGE, lonely + PAGE_4K);
+    check_trap("delegated: fetch page fault in S", &trap_s, CAUSE_FETCH_PAGE_FAULT, lonely + PAGE_4K);
     check("  sepc at the instruction", trap_s.epc, lonely + PAGE_4K - 2);
     check("  M saw nothing", trap_m.count, 0);
     raise_priv();

@@ -10,7 +10,7 @@ static void load_faults(const char *what, uint64_t va)
 {
     trap_arm();
     LOAD64(va);
-    check_trap(what, &trap_m, CAUSE_LOAD_PAGE, va);
+    check_trap(what, &trap_m, CAUSE_LOAD_PAGE_FAULT, va);
 }
 
 int main(void)
@@ -63,7 +63,7 @@ int main(void)
     load_faults("W+X without R (reserved)", va_wx);
     trap_arm();
     STORE64(va_w_only, 1);
-    check_trap("store through W without R", &trap_m, CAUSE_STORE_PAGE, va_w_only);
+    check_trap("store through W without R", &trap_m, CAUSE_STORE_PAGE_FAULT, va_w_only);
     load_faults("pointer PTE at level 0", va_pointer_leaf);
     load_faults("N bit without Svnapot", va_n);
     load_faults("PBMT bits without Svpbmt", va_pbmt);
@@ -79,7 +79,7 @@ int main(void)
     check_no_trap("  no fault");
     trap_arm();
     STORE64(va_xonly, 1);
-    check_trap("  MXR does not allow stores", &trap_m, CAUSE_STORE_PAGE, va_xonly);
+    check_trap("  MXR does not allow stores", &trap_m, CAUSE_STORE_PAGE_FAULT, va_xonly);
     csr_clear(sstatus, MSTATUS_MXR);
     raise_priv();
     vm_disable();

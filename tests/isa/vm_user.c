@@ -35,10 +35,10 @@ int main(void)
     m_enter(PRIV_S);
     trap_arm();
     LOAD64(va_user_data);
-    check_trap("S loads a U page with SUM=0", &trap_m, CAUSE_LOAD_PAGE, va_user_data);
+    check_trap("S loads a U page with SUM=0", &trap_m, CAUSE_LOAD_PAGE_FAULT, va_user_data);
     trap_arm();
     STORE64(va_user_data, 1);
-    check_trap("S stores to a U page with SUM=0", &trap_m, CAUSE_STORE_PAGE, va_user_data);
+    check_trap("S stores to a U page with SUM=0", &trap_m, CAUSE_STORE_PAGE_FAULT, va_user_data);
     csr_set(sstatus, MSTATUS_SUM);
     trap_arm();
     check("S loads a U page with SUM=1", LOAD64(va_user_data), 0x42);
@@ -47,7 +47,7 @@ int main(void)
     check("  the store landed", data[1], 0x43);
     trap_arm();
     CALL(va_user_code);
-    check_trap("S executes a U page (SUM=1 does not help)", &trap_m, CAUSE_FETCH_PAGE,
+    check_trap("S executes a U page (SUM=1 does not help)", &trap_m, CAUSE_FETCH_PAGE_FAULT,
                va_user_code);
     csr_clear(sstatus, MSTATUS_SUM);
     raise_priv();
@@ -67,13 +67,13 @@ int main(void)
     check_no_trap("  no fault");
     trap_arm();
     LOAD64(va_sup_data);
-    check_trap("U loads a supervisor page", &trap_m, CAUSE_LOAD_PAGE, va_sup_data);
+    check_trap("U loads a supervisor page", &trap_m, CAUSE_LOAD_PAGE_FAULT, va_sup_data);
     trap_arm();
     STORE64(va_sup_data, 1);
-    check_trap("U stores to a supervisor page", &trap_m, CAUSE_STORE_PAGE, va_sup_data);
+    check_trap("U stores to a supervisor page", &trap_m, CAUSE_STORE_PAGE_FAULT, va_sup_data);
     trap_arm();
     CALL(va_sup_code);
-    check_trap("U executes a supervisor page", &trap_m, CAUSE_FETCH_PAGE, va_sup_code);
+    check_trap("U executes a supervisor page", &trap_m, CAUSE_FETCH_PAGE_FAULT, va_sup_code);
     raise_priv();
     vm_disable();
     return 0;

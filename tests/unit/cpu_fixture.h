@@ -18,7 +18,7 @@
 #include "cpu.h"
 #include "machine.h"
 #include "mmu.h"
-#include "riscv.h"
+#include "riscv/spec.h"
 #include "xpc/memmap.h"
 
 #define RAM_BASE MEMMAP_DRAM_BASE
@@ -28,38 +28,7 @@
 #define PT_POOL  (RAM_BASE + 0x400000)
 #define DATA     (RAM_BASE + 0x800000)
 #define FINISHER MEMMAP_TEST_BASE
-#define PAGE     4096ULL
-
-#define CSR_SSTATUS     0x100
-#define CSR_SIE         0x104
-#define CSR_STVEC       0x105
-#define CSR_SCOUNTEREN  0x106
-#define CSR_SSCRATCH    0x140
-#define CSR_SEPC        0x141
-#define CSR_SCAUSE      0x142
-#define CSR_STVAL       0x143
-#define CSR_SIP         0x144
-#define CSR_SATP        0x180
-#define CSR_MSTATUS     0x300
-#define CSR_MISA        0x301
-#define CSR_MEDELEG     0x302
-#define CSR_MIDELEG     0x303
-#define CSR_MIE         0x304
-#define CSR_MTVEC       0x305
-#define CSR_MCOUNTEREN  0x306
-#define CSR_MSCRATCH    0x340
-#define CSR_MEPC        0x341
-#define CSR_MCAUSE      0x342
-#define CSR_MTVAL       0x343
-#define CSR_MIP         0x344
-#define CSR_MCYCLE      0xb00
-#define CSR_MINSTRET    0xb02
-#define CSR_CYCLE       0xc00
-#define CSR_TIME        0xc01
-#define CSR_INSTRET     0xc02
-#define CSR_HPMCOUNTER3 0xc03
-#define CSR_MVENDORID   0xf11
-#define CSR_MHARTID     0xf14
+#define PAGE     PAGE_SIZE
 
 static struct machine *m;
 static struct hart *h;

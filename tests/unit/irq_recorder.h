@@ -4,6 +4,7 @@
 #define TESTS_UNIT_IRQ_RECORDER_H
 
 #include "dev.h"
+#include "riscv/spec.h"
 
 #define RECORDER_HARTS 4
 
@@ -28,12 +29,5 @@ static inline struct irq_sink irq_recorder_sink(struct irq_recorder *r)
 {
     return (struct irq_sink){.opaque = r, .set = irq_recorder_set};
 }
-
-#define MIP_SSIP (1ULL << 1)
-#define MIP_MSIP (1ULL << 3)
-#define MIP_STIP (1ULL << 5)
-#define MIP_MTIP (1ULL << 7)
-#define MIP_SEIP (1ULL << 9)
-#define MIP_MEIP (1ULL << 11)
 
 #endif

@@ -28,16 +28,16 @@ static void outside(void)
 {
     trap_arm();
     ld64(SEG_END);
-    check_trap("ld one past the end", &trap_m, CAUSE_LOAD_PAGE, SEG_END);
+    check_trap("ld one past the end", &trap_m, CAUSE_LOAD_PAGE_FAULT, SEG_END);
     trap_arm();
     sb8(SEG_END, 1);
-    check_trap("sb one past the end", &trap_m, CAUSE_STORE_PAGE, SEG_END);
+    check_trap("sb one past the end", &trap_m, CAUSE_STORE_PAGE_FAULT, SEG_END);
     trap_arm();
     ld64(SEG_VA - 8);
-    check_trap("ld just below", &trap_m, CAUSE_LOAD_PAGE, SEG_VA - 8);
+    check_trap("ld just below", &trap_m, CAUSE_LOAD_PAGE_FAULT, SEG_VA - 8);
     trap_arm();
     sb8(SEG_VA - 1, 1);
-    check_trap("sb just below", &trap_m, CAUSE_STORE_PAGE, SEG_VA - 1);
+    check_trap("sb just below", &trap_m, CAUSE_STORE_PAGE_FAULT, SEG_VA - 1);
 }
 
 static void permissions(void)
@@ -50,18 +50,18 @@ static void permissions(void)
     check_no_trap("loads from a read-only segment");
     trap_arm();
     sd64(SEG2_VA, 1);
-    check_trap("sd to a read-only segment", &trap_m, CAUSE_STORE_PAGE, SEG2_VA);
+    check_trap("sd to a read-only segment", &trap_m, CAUSE_STORE_PAGE_FAULT, SEG2_VA);
     check("  nothing written", *(volatile uint64_t *)seg_two, 0x7777);
     trap_arm();
     ld64(SEG2_VA + 2048);
-    check_trap("ld past its 2 KiB", &trap_m, CAUSE_LOAD_PAGE, SEG2_VA + 2048);
+    check_trap("ld past its 2 KiB", &trap_m, CAUSE_LOAD_PAGE_FAULT, SEG2_VA + 2048);
     trap_arm();
     ld64(SEG_VA);
-    check_trap("the old window is gone", &trap_m, CAUSE_LOAD_PAGE, SEG_VA);
+    check_trap("the old window is gone", &trap_m, CAUSE_LOAD_PAGE_FAULT, SEG_VA);
     swapseg(1); /* the empty slot: no segment at all */
     trap_arm();
     ld64(SEG2_VA);
-    check_trap("no active segment", &trap_m, CAUSE_LOAD_PAGE, SEG2_VA);
+    check_trap("no active segment", &trap_m, CAUSE_LOAD_PAGE_FAULT, SEG2_VA);
     swapseg(1);
     swapseg(0);
     trap_arm();
@@ -76,7 +76,7 @@ static void fetch_never_uses_the_segment(void)
     *(volatile uint32_t *)seg_main = 0x00008067; /* ret */
     trap_arm();
     asm volatile("jalr ra, 0(%0)" ::"r"(SEG_VA) : "ra", "memory");
-    check_trap("fetch from the window", &trap_m, CAUSE_FETCH_PAGE, SEG_VA);
+    check_trap("fetch from the window", &trap_m, CAUSE_FETCH_PAGE_FAULT, SEG_VA);
 }
 
 int main(void)

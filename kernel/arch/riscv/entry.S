@@ -5,6 +5,8 @@
  * sp tells a trap taken in the kernel (only a fault in a user copy, by design) from one taken in
  * user mode, without touching any other register. */
 
+#include <riscv/spec.h>
+
 #define FRAME_SEPC    256
 #define FRAME_SSTATUS 264
 
@@ -177,7 +179,7 @@ user_return:
     .globl user_copy_fault
 /* int user_copy(void *dst, const void *src, size_t n) */
 user_copy:
-    li t1, 0x40000      /* SSTATUS_SUM */
+    li t1, SSTATUS_SUM
     csrs sstatus, t1
 user_copy_start:
     /* Doublewords while both pointers are 8-byte aligned and 8 or more bytes remain. */
@@ -204,7 +206,7 @@ user_copy_end:
     li a0, 0
     ret
 user_copy_fault:
-    li t1, 0x40000
+    li t1, SSTATUS_SUM
     csrc sstatus, t1
     li a0, -7
     ret

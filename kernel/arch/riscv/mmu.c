@@ -13,11 +13,7 @@
 #include <kernel/object.h>
 #include <kernel/arch.h>
 
-#define SATP_SV39        (8ULL << 60)
-#define SATP_ASID_SHIFT  44
-#define VPN(va, level)   (((va) >> (12 + 9 * (level))) & 0x1ff)
-#define PTE_PA(pte)      (((pte) >> 10) << 12)
-#define PA_PTE(pa)       (((pa) >> 12) << 10)
+#define SATP_SV39        ((uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT)
 #define KERNEL_MMIO_BASE 0xffffffc000000000ULL
 
 static uint64_t kernel_root;
@@ -28,7 +24,7 @@ struct address_space *as_active;
 
 static uint64_t make_satp(uint64_t root, uint16_t asid)
 {
-    return SATP_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12);
+    return SATP_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> PAGE_SHIFT);
 }
 
 void vm_init(uint64_t mem_base, uint64_t mem_size, const char *bootargs)
@@ -37,12 +33,14 @@ void vm_init(uint64_t mem_base, uint64_t mem_size, const char *bootargs)
     uint64_t *root = phys_to_virt(kernel_root);
     uint64_t gib = 1ULL << 30;
     for (uint64_t pa = ALIGN_DOWN(mem_base, gib); pa < mem_base + mem_size; pa += gib)
-        root[VPN(pa, 2)] = PA_PTE(pa) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
-    root[VPN(KERNEL_MMIO_BASE, 2)] = PA_PTE(0) | PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
+        root[PT_INDEX(pa, 2)] =
+            PTE_FROM_PA(pa) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D;
+    root[PT_INDEX(KERNEL_MMIO_BASE, 2)] =
+        PTE_FROM_PA(0) | PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
     /* Find how many ASID bits the hart keeps: write all ones and read back. */
-    csr_write(satp, make_satp(kernel_root, 0xffff));
+    csr_write(satp, make_satp(kernel_root, RV_BIT(SATP_ASID_BITS) - 1));
     uint64_t back = csr_read(satp);
-    asid_max = (uint16_t)((back >> SATP_ASID_SHIFT) & 0xffff);
+    asid_max = (uint16_t)((back >> SATP_ASID_SHIFT) & (RV_BIT(SATP_ASID_BITS) - 1));
     csr_write(satp, make_satp(kernel_root, 0));
     sfence_vma_all();
     asid_mode = asid_max > 0 && !strstr(bootargs, "asid=off");
@@ -99,9 +97,9 @@ static void free_table(uint64_t table, int level)
             continue;
         if (pte & (PTE_R | PTE_W | PTE_X)) {
             if (pte & PTE_OWNED)
-                frame_free(PTE_PA(pte));
+                frame_free(PTE_TO_PA(pte));
         } else if (level > 0) {
-            free_table(PTE_PA(pte), level - 1);
+            free_table(PTE_TO_PA(pte), level - 1);
         }
     }
     frame_free(table);
@@ -149,20 +147,20 @@ static uint64_t *walk(struct address_space *as, uint64_t va, bool alloc)
 {
     uint64_t table = as->root;
     for (int level = 2; level > 0; level--) {
-        uint64_t *pte = (uint64_t *)phys_to_virt(table) + VPN(va, level);
+        uint64_t *pte = (uint64_t *)phys_to_virt(table) + PT_INDEX(va, level);
         if (!(*pte & PTE_V)) {
             if (!alloc)
                 return NULL;
             uint64_t t = frame_alloc();
             if (!t)
                 return NULL;
-            *pte = PA_PTE(t) | PTE_V;
+            *pte = PTE_FROM_PA(t) | PTE_V;
         } else if (*pte & (PTE_R | PTE_W | PTE_X)) {
             return NULL; /* a superpage: only the kernel's, never walked into */
         }
-        table = PTE_PA(*pte);
+        table = PTE_TO_PA(*pte);
     }
-    return (uint64_t *)phys_to_virt(table) + VPN(va, 0);
+    return (uint64_t *)phys_to_virt(table) + PT_INDEX(va, 0);
 }
 
 static void flush_page(struct address_space *as, uint64_t va)
@@ -175,7 +173,7 @@ static void flush_page(struct address_space *as, uint64_t va)
 
 static bool user_page_va(uint64_t va)
 {
-    return va >= USER_BASE && va < USER_TOP && (va & (PAGE_SIZE - 1)) == 0;
+    return va >= USER_BASE && va < USER_TOP && (va & PAGE_OFFSET_MASK) == 0;
 }
 
 int as_map_page(struct address_space *as, uint64_t va, uint64_t pa, uint64_t flags)
@@ -187,7 +185,7 @@ int as_map_page(struct address_space *as, uint64_t va, uint64_t pa, uint64_t fla
         return ERR_NO_MEMORY;
     if (*pte & PTE_V)
         return ERR_OUT_OF_RANGE;
-    *pte = PA_PTE(pa) | flags | PTE_V | PTE_U | PTE_A | PTE_D;
+    *pte = PTE_FROM_PA(pa) | flags | PTE_V | PTE_U | PTE_A | PTE_D;
     return 0;
 }
 
@@ -200,7 +198,7 @@ uint64_t as_unmap_page(struct address_space *as, uint64_t va)
     *pte = 0;
     flush_page(as, va);
     if (old & PTE_OWNED)
-        frame_free(PTE_PA(old));
+        frame_free(PTE_TO_PA(old));
     return old;
 }
 
@@ -245,11 +243,10 @@ uint64_t as_lookup(struct address_space *as, uint64_t va, uint64_t need)
     uint64_t *pte = walk(as, ALIGN_DOWN(va, PAGE_SIZE), false);
     if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
         return 0;
-    return PTE_PA(*pte) + (va & (PAGE_SIZE - 1));
+    return PTE_TO_PA(*pte) + (va & PAGE_OFFSET_MASK);
 }
 
 /* ---- user copies ---- */
-
 
 bool user_range_ok(uint64_t va, size_t n)
 {

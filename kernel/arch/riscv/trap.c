@@ -35,7 +35,7 @@ static void handle_interrupt(uint64_t cause)
         timer_arm();
         xpc_check_deadlines();
         sched_tick();
-    } else if (cause == IRQ_S_EXTERNAL) {
+    } else if (cause == IRQ_S_EXT) {
         uint32_t irq;
         while ((irq = plic_claim()) != 0)
             interrupt_fire(irq);
@@ -45,15 +45,15 @@ static void handle_interrupt(uint64_t cause)
 static const char *exc_name(uint64_t c)
 {
     switch (c) {
-    case EXC_INST_MISALIGNED: return "instruction misaligned";
-    case EXC_INST_ACCESS: return "instruction access fault";
-    case EXC_ILLEGAL_INST: return "illegal instruction";
-    case EXC_BREAKPOINT: return "breakpoint";
-    case EXC_LOAD_ACCESS: return "load access fault";
-    case EXC_STORE_ACCESS: return "store access fault";
-    case EXC_INST_PAGE_FAULT: return "instruction page fault";
-    case EXC_LOAD_PAGE_FAULT: return "load page fault";
-    case EXC_STORE_PAGE_FAULT: return "store page fault";
+    case CAUSE_MISALIGNED_FETCH: return "instruction misaligned";
+    case CAUSE_FETCH_ACCESS: return "instruction access fault";
+    case CAUSE_ILLEGAL_INSN: return "illegal instruction";
+    case CAUSE_BREAKPOINT: return "breakpoint";
+    case CAUSE_LOAD_ACCESS: return "load access fault";
+    case CAUSE_STORE_ACCESS: return "store access fault";
+    case CAUSE_FETCH_PAGE_FAULT: return "instruction page fault";
+    case CAUSE_LOAD_PAGE_FAULT: return "load page fault";
+    case CAUSE_STORE_PAGE_FAULT: return "store page fault";
     default: return "exception";
     }
 }
@@ -66,11 +66,11 @@ void trap_from_user(struct trap_frame *f)
     /* Guard, as for FP: the engine may have moved the thread into another process. */
     if (current->xpc && xpc_note_trap(current, f, cause))
         schedule(); /* a system call a callee may not make, refused */
-    if (cause & SCAUSE_INTERRUPT) {
-        handle_interrupt(cause & ~SCAUSE_INTERRUPT);
-    } else if (cause == EXC_ILLEGAL_INST && fpu_claim_first_use(current, f)) {
+    if (cause & CAUSE_INTERRUPT) {
+        handle_interrupt(cause & ~CAUSE_INTERRUPT);
+    } else if (cause == CAUSE_ILLEGAL_INSN && fpu_claim_first_use(current, f)) {
         /* The thread's first FP instruction: it now has FP state and runs it again. */
-    } else if (cause == EXC_ECALL_U) {
+    } else if (cause == CAUSE_ECALL_U) {
         f->sepc += 4;
         syscall_dispatch(f);
     } else if (xpc_handle_exception(current, f, cause, csr_read(stval)) ||
@@ -90,16 +90,16 @@ void trap_from_kernel(struct trap_frame *f)
 {
     uint64_t cause = csr_read(scause);
     uint64_t pc = f->sepc;
-    if (!(cause & SCAUSE_INTERRUPT) &&
-        (cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT ||
-         cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS) &&
+    if (!(cause & CAUSE_INTERRUPT) &&
+        (cause == CAUSE_LOAD_PAGE_FAULT || cause == CAUSE_STORE_PAGE_FAULT ||
+         cause == CAUSE_LOAD_ACCESS || cause == CAUSE_STORE_ACCESS) &&
         pc >= (uint64_t)user_copy_start && pc < (uint64_t)user_copy_end) {
         f->sepc = (uint64_t)user_copy_fault;
         return;
     }
-    if (cause & SCAUSE_INTERRUPT) {
+    if (cause & CAUSE_INTERRUPT) {
         /* The kernel runs with interrupts off; only the idle loop can take one. */
-        handle_interrupt(cause & ~SCAUSE_INTERRUPT);
+        handle_interrupt(cause & ~CAUSE_INTERRUPT);
         return;
     }
     panic("kernel trap: %s (cause %lx) at %lx, stval %lx", exc_name(cause), cause, pc,

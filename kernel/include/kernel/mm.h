@@ -32,16 +32,8 @@ void *kmalloc(size_t size); /* zeroed */
 void kfree(void *p, size_t size);
 uint64_t kheap_live_bytes(void);
 
-/* Sv39 page-table entry bits. Bit 8 (RSW) marks a frame the address space owns and frees. */
-#define PTE_V     (1ULL << 0)
-#define PTE_R     (1ULL << 1)
-#define PTE_W     (1ULL << 2)
-#define PTE_X     (1ULL << 3)
-#define PTE_U     (1ULL << 4)
-#define PTE_G     (1ULL << 5)
-#define PTE_A     (1ULL << 6)
-#define PTE_D     (1ULL << 7)
-#define PTE_OWNED (1ULL << 8)
+/* The PTE bit (one of the two RSW bits) that marks a frame the address space owns and frees. */
+#define PTE_OWNED RV_BIT(PTE_RSW_SHIFT)
 
 struct vmo;
 struct mapping {

@@ -1,34 +1,9 @@
-/* RISC-V privileged-architecture definitions the kernel uses. */
+/* RISC-V instructions the kernel uses: CSR access, fences, the time counter. The architecture's
+ * numbers (CSRs, status bits, causes, PTE bits) are include/riscv/spec.h's. */
 #ifndef KERNEL_RISCV_H
 #define KERNEL_RISCV_H
 
 #include <kernel/types.h>
-
-#define SSTATUS_SIE      (1ULL << 1)
-#define SSTATUS_SPIE     (1ULL << 5)
-#define SSTATUS_SPP      (1ULL << 8)
-#define SSTATUS_SUM      (1ULL << 18)
-#define SSTATUS_FS       (3ULL << 13)
-#define SSTATUS_FS_OFF   (0ULL << 13)
-#define SSTATUS_FS_CLEAN (2ULL << 13)
-#define SSTATUS_FS_DIRTY (3ULL << 13)
-
-#define SIE_STIE (1ULL << 5)
-#define SIE_SEIE (1ULL << 9)
-
-#define SCAUSE_INTERRUPT     (1ULL << 63)
-#define IRQ_S_TIMER          5
-#define IRQ_S_EXTERNAL       9
-#define EXC_INST_MISALIGNED  0
-#define EXC_INST_ACCESS      1
-#define EXC_ILLEGAL_INST     2
-#define EXC_BREAKPOINT       3
-#define EXC_LOAD_ACCESS      5
-#define EXC_STORE_ACCESS     7
-#define EXC_ECALL_U          8
-#define EXC_INST_PAGE_FAULT  12
-#define EXC_LOAD_PAGE_FAULT  13
-#define EXC_STORE_PAGE_FAULT 15
 
 #define csr_read(csr)                                                                              \
     ({                                                                                             \

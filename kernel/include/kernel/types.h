@@ -5,9 +5,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <riscv/spec.h> /* PAGE_SIZE, PAGE_SHIFT and the rest of the architecture's numbers */
 
-#define PAGE_SIZE                     4096ULL
-#define PAGE_SHIFT                    12
 #define ALIGN_UP(x, a)                (((x) + (a)-1) & ~((uint64_t)(a)-1))
 #define ALIGN_DOWN(x, a)              ((x) & ~((uint64_t)(a)-1))
 #define ARRAY_SIZE(a)                 (sizeof(a) / sizeof((a)[0]))

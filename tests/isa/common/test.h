@@ -4,6 +4,7 @@
 #define ISA_TEST_H
 
 #include <stdint.h>
+#include "riscv/spec.h"
 #include "xpc/memmap.h"
 
 #define STR_(x) #x
@@ -18,47 +19,6 @@
 #define csr_write(csr, val) asm volatile("csrw " STR(csr) ", %0" ::"r"((uint64_t)(val)) : "memory")
 #define csr_set(csr, val)   asm volatile("csrs " STR(csr) ", %0" ::"r"((uint64_t)(val)) : "memory")
 #define csr_clear(csr, val) asm volatile("csrc " STR(csr) ", %0" ::"r"((uint64_t)(val)) : "memory")
-
-/* Privilege levels as mstatus.MPP encodes them. */
-#define PRIV_U 0
-#define PRIV_S 1
-#define PRIV_M 3
-
-#define MSTATUS_SIE  (1ULL << 1)
-#define MSTATUS_MIE  (1ULL << 3)
-#define MSTATUS_SPIE (1ULL << 5)
-#define MSTATUS_MPIE (1ULL << 7)
-#define MSTATUS_SPP  (1ULL << 8)
-#define MSTATUS_MPP  (3ULL << 11)
-#define MSTATUS_MPRV (1ULL << 17)
-#define MSTATUS_SUM  (1ULL << 18)
-#define MSTATUS_MXR  (1ULL << 19)
-#define MSTATUS_TVM  (1ULL << 20)
-#define MSTATUS_TW   (1ULL << 21)
-#define MSTATUS_TSR  (1ULL << 22)
-
-#define CAUSE_INTERRUPT        (1ULL << 63)
-#define CAUSE_MISALIGNED_FETCH 0
-#define CAUSE_FETCH_ACCESS     1
-#define CAUSE_ILLEGAL          2
-#define CAUSE_BREAKPOINT       3
-#define CAUSE_MISALIGNED_LOAD  4
-#define CAUSE_LOAD_ACCESS      5
-#define CAUSE_MISALIGNED_STORE 6
-#define CAUSE_STORE_ACCESS     7
-#define CAUSE_ECALL_U          8
-#define CAUSE_ECALL_S          9
-#define CAUSE_ECALL_M          11
-#define CAUSE_FETCH_PAGE       12
-#define CAUSE_LOAD_PAGE        13
-#define CAUSE_STORE_PAGE       15
-
-#define IRQ_S_SOFT  1
-#define IRQ_M_SOFT  3
-#define IRQ_S_TIMER 5
-#define IRQ_M_TIMER 7
-#define IRQ_S_EXT   9
-#define IRQ_M_EXT   11
 
 #define CLINT_MSIP     ((volatile uint32_t *)(MEMMAP_CLINT_BASE + 0x0))
 #define CLINT_MTIMECMP ((volatile uint64_t *)(MEMMAP_CLINT_BASE + 0x4000))

@@ -50,7 +50,7 @@ static uint64_t instruction_bits(uint64_t epc)
 void check_illegal(const char *what, volatile struct trap_log *log)
 {
     /* QEMU, like most hardware, puts the faulting instruction's bits in tval. */
-    check_trap(what, log, CAUSE_ILLEGAL, log->count == 1 ? instruction_bits(log->epc) : 0);
+    check_trap(what, log, CAUSE_ILLEGAL_INSN, log->count == 1 ? instruction_bits(log->epc) : 0);
 }
 
 void check_no_trap(const char *what)
@@ -71,7 +71,7 @@ void check_no_trap(const char *what)
 static int is_fetch_fault(uint64_t cause)
 {
     return cause == CAUSE_MISALIGNED_FETCH || cause == CAUSE_FETCH_ACCESS ||
-           cause == CAUSE_FETCH_PAGE;
+           cause == CAUSE_FETCH_PAGE_FAULT;
 }
 
 /* The instruction at epc: code is identity-mapped in every test, so its physical address is epc. */

@@ -24,7 +24,7 @@ uint64_t *vm_page(void)
 
 static unsigned vpn(uint64_t va, int level)
 {
-    return (va >> (12 + 9 * level)) & 511;
+    return PT_INDEX(va, level);
 }
 
 volatile uint64_t *vm_map(struct vm *vm, uint64_t va, uint64_t pa, int level, uint64_t flags)
@@ -34,14 +34,14 @@ volatile uint64_t *vm_map(struct vm *vm, uint64_t va, uint64_t pa, int level, ui
         uint64_t *pte = &table[vpn(va, l)];
         if (!(*pte & PTE_V)) {
             uint64_t *next = zeroed(tables, &tables_used, TABLE_POOL);
-            *pte = ((uint64_t)next >> 12) << 10 | PTE_V;
+            *pte = PTE_FROM_PA((uint64_t)next) | PTE_V;
         } else if (*pte & (PTE_R | PTE_W | PTE_X)) {
             test_abort("vm_map: a leaf is in the way");
         }
-        table = (uint64_t *)((*pte >> 10) << 12);
+        table = (uint64_t *)PTE_TO_PA(*pte);
     }
     volatile uint64_t *leaf = &table[vpn(va, level)];
-    *leaf = (pa >> 12) << 10 | flags | PTE_V;
+    *leaf = PTE_FROM_PA(pa) | flags | PTE_V;
     return leaf;
 }
 
@@ -56,8 +56,8 @@ void vm_init(struct vm *vm, int levels, int user)
 
 void vm_enable(struct vm *vm)
 {
-    uint64_t mode = vm->levels == 3 ? SATP_MODE_SV39 : SATP_MODE_SV48;
-    csr_write(satp, mode | (uint64_t)vm->root >> 12);
+    uint64_t mode = vm->levels == 3 ? SATP_SV39 : SATP_SV48;
+    csr_write(satp, mode | (uint64_t)vm->root >> PAGE_SHIFT);
     sfence_all();
 }
 

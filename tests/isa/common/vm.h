@@ -6,22 +6,16 @@
 
 #include "test.h"
 
-#define PTE_V      (1ULL << 0)
-#define PTE_R      (1ULL << 1)
-#define PTE_W      (1ULL << 2)
-#define PTE_X      (1ULL << 3)
-#define PTE_U      (1ULL << 4)
-#define PTE_G      (1ULL << 5)
-#define PTE_A      (1ULL << 6)
-#define PTE_D      (1ULL << 7)
 #define PTE_RWX_AD (PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 
-#define SATP_MODE_SV39 (8ULL << 60)
-#define SATP_MODE_SV48 (9ULL << 60)
+/* satp's MODE field in place, for or-ing with the root's PPN. */
+#define SATP_SV39 ((uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT)
+#define SATP_SV48 ((uint64_t)SATP_MODE_SV48 << SATP_MODE_SHIFT)
 
-#define PAGE_4K (1ULL << 12)
-#define PAGE_2M (1ULL << 21)
-#define PAGE_1G (1ULL << 30)
+/* The three leaf sizes of Sv39/Sv48. */
+#define PAGE_4K PAGE_SIZE
+#define PAGE_2M (PAGE_4K << PT_INDEX_BITS)
+#define PAGE_1G (PAGE_2M << PT_INDEX_BITS)
 
 /* A region of virtual addresses no identity map covers, for test mappings (gigapage 1). */
 #define TEST_VA 0x40000000ULL

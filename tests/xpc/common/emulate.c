@@ -128,16 +128,17 @@ static int emulate_access(struct trap_frame *f, uint32_t insn)
 static int emulation_hook(struct trap_frame *f)
 {
     unsigned priv = (f->status >> 11) & 3;
-    if (f->cause != CAUSE_ILLEGAL && f->cause != CAUSE_LOAD_PAGE && f->cause != CAUSE_STORE_PAGE)
+    if (f->cause != CAUSE_ILLEGAL_INSN && f->cause != CAUSE_LOAD_PAGE_FAULT &&
+        f->cause != CAUSE_STORE_PAGE_FAULT)
         return 0; /* and never read at epc after a fetch fault: there may be nothing there */
     uint32_t insn = fetch(f->epc);
     if ((insn & 3) != 3)
         return 0;
-    if (f->cause == CAUSE_ILLEGAL && xpc_is_custom0(insn))
+    if (f->cause == CAUSE_ILLEGAL_INSN && xpc_is_custom0(insn))
         return emulate_insn(f, insn);
-    if (f->cause == CAUSE_ILLEGAL && (insn & 0x7f) == 0x73 && ((insn >> 12) & 3) != 0)
+    if (f->cause == CAUSE_ILLEGAL_INSN && (insn & 0x7f) == 0x73 && ((insn >> 12) & 3) != 0)
         return emulate_csr(f, insn, priv);
-    if ((f->cause == CAUSE_LOAD_PAGE || f->cause == CAUSE_STORE_PAGE) && priv != PRIV_M)
+    if ((f->cause == CAUSE_LOAD_PAGE_FAULT || f->cause == CAUSE_STORE_PAGE_FAULT) && priv != PRIV_M)
         return emulate_access(f, insn);
     return 0;
 }

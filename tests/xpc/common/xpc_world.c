@@ -2,19 +2,14 @@
  * and segments, and the engine's CSRs. */
 #include "xpc_world.h"
 
+#include "riscv/spec.h"
+
 #ifdef XPC_EMULATE
 #include "emulate.h"
 #endif
 
-#define PTE_V     (1u << 0)
-#define PTE_R     (1u << 1)
-#define PTE_W     (1u << 2)
-#define PTE_X     (1u << 3)
-#define PTE_U     (1u << 4)
-#define PTE_A     (1u << 6)
-#define PTE_D     (1u << 7)
 #define PTE_LEAF  (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
-#define SATP_SV39 (8ULL << 60)
+#define SATP_SV39 ((uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT)
 
 struct xpc_world world;
 struct callee_log callee_log;
@@ -36,12 +31,13 @@ void entry_chain_swap(void);
 
 static uint64_t pte(uint64_t pa, uint64_t flags)
 {
-    return (pa >> 12) << 10 | flags;
+    return PTE_FROM_PA(pa) | flags;
 }
 
 uint64_t satp_of(int space)
 {
-    return SATP_SV39 | (uint64_t)space << 44 | (uint64_t)(uintptr_t)spaces[space - 1].root >> 12;
+    return SATP_SV39 | (uint64_t)space << SATP_ASID_SHIFT |
+           (uint64_t)(uintptr_t)spaces[space - 1].root >> PAGE_SHIFT;
 }
 
 static void build_space(int n)
