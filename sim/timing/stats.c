@@ -1,7 +1,10 @@
-/* --stats (text) and --stats-json (one JSON object, keys always present, fixed order). */
+/* --stats (text) and --stats-json (one JSON object, keys always present, fixed order), both
+ * printed from one list of the statistics (`rows` below): a new counter is one line there. */
+#include <stddef.h>
 #include <string.h>
 
 #include "timing.h"
+#include "../../include/xpc/isa.h"
 
 static const char *const flush_names[TIMING_FLUSH_COUNT] = {
     [TIMING_FLUSH_TRAP] = "trap",         [TIMING_FLUSH_XRET] = "mret_sret",
@@ -15,31 +18,31 @@ const char *timing_flush_reason_name(enum timing_flush_reason r)
     return (unsigned)r < TIMING_FLUSH_COUNT ? flush_names[r] : "unknown";
 }
 
-/* mcause names of the privileged spec, and the XPC causes of brief §3.4. */
+/* mcause names of the privileged spec, and the XPC causes of brief section 3.4. */
 static const char *exception_name(unsigned cause)
 {
     static const char *const names[] = {
-        [0] = "instruction_misaligned",
-        [1] = "instruction_access_fault",
-        [2] = "illegal_instruction",
-        [3] = "breakpoint",
-        [4] = "load_misaligned",
-        [5] = "load_access_fault",
-        [6] = "store_misaligned",
-        [7] = "store_access_fault",
-        [8] = "ecall_u",
-        [9] = "ecall_s",
-        [11] = "ecall_m",
-        [12] = "instruction_page_fault",
-        [13] = "load_page_fault",
-        [15] = "store_page_fault",
-        [24] = "xpc_invalid_xentry",
-        [25] = "xpc_invalid_xcall_cap",
-        [26] = "xpc_invalid_linkage",
-        [27] = "xpc_link_stack_overflow",
-        [28] = "xpc_invalid_swapseg",
-        [29] = "xpc_relay_seg_mismatch",
-        [30] = "xpc_invalid_seg_mask",
+        [CAUSE_MISALIGNED_FETCH] = "instruction_misaligned",
+        [CAUSE_FETCH_ACCESS] = "instruction_access_fault",
+        [CAUSE_ILLEGAL_INSN] = "illegal_instruction",
+        [CAUSE_BREAKPOINT] = "breakpoint",
+        [CAUSE_MISALIGNED_LOAD] = "load_misaligned",
+        [CAUSE_LOAD_ACCESS] = "load_access_fault",
+        [CAUSE_MISALIGNED_STORE] = "store_misaligned",
+        [CAUSE_STORE_ACCESS] = "store_access_fault",
+        [CAUSE_ECALL_U] = "ecall_u",
+        [CAUSE_ECALL_S] = "ecall_s",
+        [CAUSE_ECALL_M] = "ecall_m",
+        [CAUSE_FETCH_PAGE_FAULT] = "instruction_page_fault",
+        [CAUSE_LOAD_PAGE_FAULT] = "load_page_fault",
+        [CAUSE_STORE_PAGE_FAULT] = "store_page_fault",
+        [XPC_CAUSE_INVALID_XENTRY] = "xpc_invalid_xentry",
+        [XPC_CAUSE_INVALID_XCALLCAP] = "xpc_invalid_xcall_cap",
+        [XPC_CAUSE_INVALID_LINKAGE] = "xpc_invalid_linkage",
+        [XPC_CAUSE_LINK_OVERFLOW] = "xpc_link_stack_overflow",
+        [XPC_CAUSE_INVALID_SWAPSEG] = "xpc_invalid_swapseg",
+        [XPC_CAUSE_SEG_MISMATCH] = "xpc_relay_seg_mismatch",
+        [XPC_CAUSE_INVALID_SEGMASK] = "xpc_invalid_seg_mask",
     };
     return cause < sizeof names / sizeof names[0] ? names[cause] : NULL;
 }
@@ -47,8 +50,9 @@ static const char *exception_name(unsigned cause)
 static const char *interrupt_name(unsigned cause)
 {
     static const char *const names[] = {
-        [1] = "supervisor_software", [3] = "machine_software",    [5] = "supervisor_timer",
-        [7] = "machine_timer",       [9] = "supervisor_external", [11] = "machine_external",
+        [IRQ_S_SOFT] = "supervisor_software", [IRQ_M_SOFT] = "machine_software",
+        [IRQ_S_TIMER] = "supervisor_timer",   [IRQ_M_TIMER] = "machine_timer",
+        [IRQ_S_EXT] = "supervisor_external",  [IRQ_M_EXT] = "machine_external",
     };
     return cause < sizeof names / sizeof names[0] ? names[cause] : NULL;
 }
@@ -105,52 +109,118 @@ static double ratio(uint64_t num, uint64_t den)
     return den ? (double)num / (double)den : 0.0;
 }
 
-static void text_rate(FILE *f, const char *what, uint64_t hits, uint64_t misses)
+enum row_kind {
+    ROW_SECTION, /* text: a heading; JSON: nothing */
+    ROW_COUNT,   /* one counter */
+    ROW_HITS,    /* hits and misses (at `other`): one text line with the miss rate, two JSON keys
+                  * key_hits and key_misses (and key_hit_rate with hit_rate) */
+    ROW_CPI,     /* cycles per instruction */
+    ROW_GROUP,   /* text: a heading; JSON: "key": {, closed by ROW_GROUP_END, counters inline */
+    ROW_GROUP_END,
+    ROW_FLUSHES, /* the flushes by reason: text lines, a JSON object */
+    ROW_TRAPS,   /* the non-zero exception and interrupt counts: text lines, two JSON objects */
+    ROW_PHASES,  /* the --phase-map profile: text when there is one; JSON always (last key) */
+};
+
+struct row {
+    enum row_kind kind;
+    bool model_only; /* text: shown only with the cycle model on (JSON has every key always) */
+    const char *label;
+    const char *key;
+    size_t at, other; /* offsets into struct sim_stats */
+    bool hit_rate;
+};
+
+#define AT(field) offsetof(struct sim_stats, field)
+#define SPLIT(field)                                                                               \
+    (offsetof(struct sim_stats, xpc_split) + offsetof(struct timing_xpc_split, field))
+#define COUNT(model, label, field)                                                                 \
+    {                                                                                              \
+        ROW_COUNT, model, label, #field, AT(field), 0, false                                       \
+    }
+#define HITS(model, label, key, hits, misses, rate)                                                \
+    {                                                                                              \
+        ROW_HITS, model, label, key, AT(hits), AT(misses), rate                                    \
+    }
+#define SECTION(model, label)                                                                      \
+    {                                                                                              \
+        ROW_SECTION, model, label, NULL, 0, 0, false                                               \
+    }
+#define SPLIT_COUNT(label, field)                                                                  \
+    {                                                                                              \
+        ROW_COUNT, true, label, #field, SPLIT(field), 0, false                                     \
+    }
+
+enum { ALWAYS = false, MODEL = true };
+
+static const struct row rows[] = {
+    COUNT(ALWAYS, "instructions", instructions),
+    COUNT(ALWAYS, "cycles", cycles),
+    {ROW_CPI, ALWAYS, "CPI", "cpi", 0, 0, false},
+    SECTION(MODEL, "memory"),
+    HITS(MODEL, "L1 I-cache", "icache", icache_hits, icache_misses, false),
+    HITS(MODEL, "L1 D-cache", "dcache", dcache_hits, dcache_misses, false),
+    COUNT(MODEL, "D-cache writebacks", dcache_writebacks),
+    HITS(MODEL, "ITLB", "itlb", itlb_hits, itlb_misses, false),
+    HITS(MODEL, "DTLB", "dtlb", dtlb_hits, dtlb_misses, false),
+    COUNT(MODEL, "page walks", page_walks),
+    COUNT(MODEL, "walk PTE reads", walk_pte_reads),
+    COUNT(MODEL, "walks without a leaf", walk_faults),
+    COUNT(MODEL, "TLB flushes", tlb_flushes),
+    SECTION(MODEL, "control flow"),
+    COUNT(MODEL, "branches", branches),
+    COUNT(MODEL, "branch mispredicts", branch_mispredicts),
+    COUNT(MODEL, "jumps", jumps),
+    COUNT(MODEL, "jump mispredicts", jump_mispredicts),
+    SECTION(MODEL, "cycles lost"),
+    COUNT(MODEL, "load-use interlock", stall_load_use),
+    COUNT(MODEL, "mul/div interlock", stall_muldiv),
+    COUNT(MODEL, "CSR interlock", stall_csr),
+    COUNT(MODEL, "other interlock", stall_other),
+    COUNT(MODEL, "I-cache misses", cycles_icache_miss),
+    COUNT(MODEL, "D-cache misses", cycles_dcache_miss),
+    COUNT(MODEL, "page walks", cycles_page_walk),
+    COUNT(MODEL, "mispredictions", cycles_mispredict),
+    COUNT(MODEL, "pipeline flushes", cycles_flush),
+    COUNT(MODEL, "XPC engine", cycles_xpc),
+    {ROW_FLUSHES, MODEL, "pipeline flushes", "flushes", 0, 0, false},
+    {ROW_TRAPS, ALWAYS, "traps", NULL, 0, 0, false},
+    SECTION(ALWAYS, "XPC"),
+    {ROW_COUNT, ALWAYS, "xcall", "xcalls", AT(xcalls), 0, false},
+    {ROW_COUNT, ALWAYS, "xret", "xrets", AT(xrets), 0, false},
+    {ROW_COUNT, ALWAYS, "swapseg", "swapsegs", AT(swapsegs), 0, false},
+    {ROW_COUNT, ALWAYS, "xcall prefetch", "xcall_prefetches", AT(xcall_prefetches), 0, false},
+    HITS(ALWAYS, "engine cache", "engine_cache", engine_cache_hits, engine_cache_misses, true),
+    COUNT(ALWAYS, "blocking link pushes", link_blocking),
+    COUNT(ALWAYS, "link buffer hits", link_buffer_hits),
+    {ROW_GROUP, MODEL, "XPC engine cycles", "xpc_cycles", 0, 0, false},
+    SPLIT_COUNT("xcall x-entry load", xcall_entry),
+    SPLIT_COUNT("xcall cap check", xcall_cap),
+    SPLIT_COUNT("xcall link push", xcall_link),
+    SPLIT_COUNT("xcall satp switch", xcall_switch),
+    SPLIT_COUNT("xcall engine", xcall_engine),
+    SPLIT_COUNT("xret link pop", xret_link),
+    SPLIT_COUNT("xret satp switch", xret_switch),
+    SPLIT_COUNT("xret engine", xret_engine),
+    {ROW_GROUP_END, MODEL, NULL, NULL, 0, 0, false},
+    {ROW_PHASES, ALWAYS, NULL, NULL, 0, 0, false},
+};
+
+#define NROWS (sizeof rows / sizeof rows[0])
+
+static uint64_t value(const struct sim_stats *s, size_t at)
 {
-    fprintf(f, "  %-22s %14llu hits %12llu misses  (%.2f%% miss)\n", what, (unsigned long long)hits,
-            (unsigned long long)misses, 100.0 * ratio(misses, hits + misses));
+    uint64_t v;
+    memcpy(&v, (const char *)s + at, sizeof v);
+    return v;
 }
+
+/* ---- text */
 
 #define LINE(label, v) fprintf(f, "  %-22s %14llu\n", label, (unsigned long long)(v))
 
-void stats_print_text(const struct sim_stats *s, FILE *f)
+static void text_traps(const struct sim_stats *s, FILE *f)
 {
-    fprintf(f, "xpcsim statistics (cycle model %s)\n", s->timing_model ? "rocket" : "off");
-    LINE("instructions", s->instructions);
-    LINE("cycles", s->cycles);
-    fprintf(f, "  %-22s %14.4f\n", "CPI", ratio(s->cycles, s->instructions));
-    if (s->timing_model) {
-        fprintf(f, "memory\n");
-        text_rate(f, "L1 I-cache", s->icache_hits, s->icache_misses);
-        text_rate(f, "L1 D-cache", s->dcache_hits, s->dcache_misses);
-        LINE("D-cache writebacks", s->dcache_writebacks);
-        text_rate(f, "ITLB", s->itlb_hits, s->itlb_misses);
-        text_rate(f, "DTLB", s->dtlb_hits, s->dtlb_misses);
-        LINE("page walks", s->page_walks);
-        LINE("walk PTE reads", s->walk_pte_reads);
-        LINE("walks without a leaf", s->walk_faults);
-        LINE("TLB flushes", s->tlb_flushes);
-        fprintf(f, "control flow\n");
-        LINE("branches", s->branches);
-        LINE("branch mispredicts", s->branch_mispredicts);
-        LINE("jumps", s->jumps);
-        LINE("jump mispredicts", s->jump_mispredicts);
-        fprintf(f, "cycles lost\n");
-        LINE("load-use interlock", s->stall_load_use);
-        LINE("mul/div interlock", s->stall_muldiv);
-        LINE("CSR interlock", s->stall_csr);
-        LINE("other interlock", s->stall_other);
-        LINE("I-cache misses", s->cycles_icache_miss);
-        LINE("D-cache misses", s->cycles_dcache_miss);
-        LINE("page walks", s->cycles_page_walk);
-        LINE("mispredictions", s->cycles_mispredict);
-        LINE("pipeline flushes", s->cycles_flush);
-        LINE("XPC engine", s->cycles_xpc);
-        fprintf(f, "pipeline flushes\n");
-        for (unsigned r = 0; r < TIMING_FLUSH_COUNT; r++)
-            LINE(flush_names[r], s->flushes[r]);
-    }
-    fprintf(f, "traps\n");
     for (unsigned c = 0; c < SIM_STATS_CAUSES; c++) {
         if (!s->exceptions[c])
             continue;
@@ -167,38 +237,57 @@ void stats_print_text(const struct sim_stats *s, FILE *f)
         snprintf(label, sizeof label, "%s irq (%u)", name ? name : "other", c);
         LINE(label, s->interrupts[c]);
     }
-    fprintf(f, "XPC\n");
-    LINE("xcall", s->xcalls);
-    LINE("xret", s->xrets);
-    LINE("swapseg", s->swapsegs);
-    LINE("xcall prefetch", s->xcall_prefetches);
-    text_rate(f, "engine cache", s->engine_cache_hits, s->engine_cache_misses);
-    LINE("blocking link pushes", s->link_blocking);
-    LINE("link buffer hits", s->link_buffer_hits);
-    if (s->timing_model) {
-        const struct timing_xpc_split *x = &s->xpc_split;
-        fprintf(f, "XPC engine cycles\n");
-        LINE("xcall x-entry load", x->xcall_entry);
-        LINE("xcall cap check", x->xcall_cap);
-        LINE("xcall link push", x->xcall_link);
-        LINE("xcall satp switch", x->xcall_switch);
-        LINE("xcall engine", x->xcall_engine);
-        LINE("xret link pop", x->xret_link);
-        LINE("xret satp switch", x->xret_switch);
-        LINE("xret engine", x->xret_engine);
-    }
-    if (s->phase_count) {
-        fprintf(f, "phases (--phase-map)%s\n", s->phase_windowed ? "" : ", whole run");
-        if (s->phase_windowed)
-            LINE("windows", s->phase_windows);
-        for (unsigned i = 0; i < s->phase_count; i++)
-            fprintf(f, "  %-22s %14llu cycles %12llu instructions\n", s->phase_names[i],
-                    (unsigned long long)s->phase_cycles[i],
-                    (unsigned long long)s->phase_instructions[i]);
+}
+
+static void text_phases(const struct sim_stats *s, FILE *f)
+{
+    if (!s->phase_count)
+        return;
+    fprintf(f, "phases (--phase-map)%s\n", s->phase_windowed ? "" : ", whole run");
+    if (s->phase_windowed)
+        LINE("windows", s->phase_windows);
+    for (unsigned i = 0; i < s->phase_count; i++)
+        fprintf(f, "  %-22s %14llu cycles %12llu instructions\n", s->phase_names[i],
+                (unsigned long long)s->phase_cycles[i],
+                (unsigned long long)s->phase_instructions[i]);
+}
+
+void stats_print_text(const struct sim_stats *s, FILE *f)
+{
+    fprintf(f, "xpcsim statistics (cycle model %s)\n", s->timing_model ? "rocket" : "off");
+    for (const struct row *r = rows; r < rows + NROWS; r++) {
+        if (r->model_only && !s->timing_model)
+            continue;
+        switch (r->kind) {
+        case ROW_SECTION:
+        case ROW_GROUP: fprintf(f, "%s\n", r->label); break;
+        case ROW_COUNT: LINE(r->label, value(s, r->at)); break;
+        case ROW_HITS: {
+            uint64_t hits = value(s, r->at), misses = value(s, r->other);
+            fprintf(f, "  %-22s %14llu hits %12llu misses  (%.2f%% miss)\n", r->label,
+                    (unsigned long long)hits, (unsigned long long)misses,
+                    100.0 * ratio(misses, hits + misses));
+            break;
+        }
+        case ROW_CPI:
+            fprintf(f, "  %-22s %14.4f\n", r->label, ratio(s->cycles, s->instructions));
+            break;
+        case ROW_FLUSHES:
+            fprintf(f, "%s\n", r->label);
+            for (unsigned k = 0; k < TIMING_FLUSH_COUNT; k++)
+                LINE(flush_names[k], s->flushes[k]);
+            break;
+        case ROW_TRAPS:
+            fprintf(f, "%s\n", r->label);
+            text_traps(s, f);
+            break;
+        case ROW_PHASES: text_phases(s, f); break;
+        case ROW_GROUP_END: break;
+        }
     }
 }
 
-#define JU(key, v) fprintf(f, "  \"%s\": %llu,\n", key, (unsigned long long)(v))
+/* ---- JSON */
 
 /* Trap counts as an object of the non-zero causes, keyed by name, in cause order. */
 static void json_causes(FILE *f, const char *key, const uint64_t *counts,
@@ -219,73 +308,66 @@ static void json_causes(FILE *f, const char *key, const uint64_t *counts,
     fprintf(f, "},\n");
 }
 
-void stats_print_json(const struct sim_stats *s, FILE *f)
+static void json_phases(const struct sim_stats *s, FILE *f)
 {
-    fprintf(f, "{\n");
-    fprintf(f, "  \"timing_model\": \"%s\",\n", s->timing_model ? "rocket" : "off");
-    JU("instructions", s->instructions);
-    JU("cycles", s->cycles);
-    fprintf(f, "  \"cpi\": %.6f,\n", ratio(s->cycles, s->instructions));
-    JU("icache_hits", s->icache_hits);
-    JU("icache_misses", s->icache_misses);
-    JU("dcache_hits", s->dcache_hits);
-    JU("dcache_misses", s->dcache_misses);
-    JU("dcache_writebacks", s->dcache_writebacks);
-    JU("itlb_hits", s->itlb_hits);
-    JU("itlb_misses", s->itlb_misses);
-    JU("dtlb_hits", s->dtlb_hits);
-    JU("dtlb_misses", s->dtlb_misses);
-    JU("page_walks", s->page_walks);
-    JU("walk_pte_reads", s->walk_pte_reads);
-    JU("walk_faults", s->walk_faults);
-    JU("tlb_flushes", s->tlb_flushes);
-    JU("branches", s->branches);
-    JU("branch_mispredicts", s->branch_mispredicts);
-    JU("jumps", s->jumps);
-    JU("jump_mispredicts", s->jump_mispredicts);
-    JU("stall_load_use", s->stall_load_use);
-    JU("stall_muldiv", s->stall_muldiv);
-    JU("stall_csr", s->stall_csr);
-    JU("stall_other", s->stall_other);
-    JU("cycles_icache_miss", s->cycles_icache_miss);
-    JU("cycles_dcache_miss", s->cycles_dcache_miss);
-    JU("cycles_page_walk", s->cycles_page_walk);
-    JU("cycles_mispredict", s->cycles_mispredict);
-    JU("cycles_flush", s->cycles_flush);
-    JU("cycles_xpc", s->cycles_xpc);
-    fprintf(f, "  \"flushes\": {");
-    for (unsigned r = 0; r < TIMING_FLUSH_COUNT; r++)
-        fprintf(f, "%s\"%s\": %llu", r ? ", " : "", flush_names[r],
-                (unsigned long long)s->flushes[r]);
-    fprintf(f, "},\n");
-    json_causes(f, "exceptions", s->exceptions, exception_name);
-    json_causes(f, "interrupts", s->interrupts, interrupt_name);
-    JU("xcalls", s->xcalls);
-    JU("xrets", s->xrets);
-    JU("swapsegs", s->swapsegs);
-    JU("xcall_prefetches", s->xcall_prefetches);
-    JU("engine_cache_hits", s->engine_cache_hits);
-    JU("engine_cache_misses", s->engine_cache_misses);
-    fprintf(f, "  \"engine_cache_hit_rate\": %.6f,\n",
-            ratio(s->engine_cache_hits, s->engine_cache_hits + s->engine_cache_misses));
-    JU("link_blocking", s->link_blocking);
-    JU("link_buffer_hits", s->link_buffer_hits);
-    const struct timing_xpc_split *x = &s->xpc_split;
-    fprintf(f,
-            "  \"xpc_cycles\": {\"xcall_entry\": %llu, \"xcall_cap\": %llu, \"xcall_link\": %llu, "
-            "\"xcall_switch\": %llu, \"xcall_engine\": %llu, \"xret_link\": %llu, "
-            "\"xret_switch\": %llu, \"xret_engine\": %llu},\n",
-            (unsigned long long)x->xcall_entry, (unsigned long long)x->xcall_cap,
-            (unsigned long long)x->xcall_link, (unsigned long long)x->xcall_switch,
-            (unsigned long long)x->xcall_engine, (unsigned long long)x->xret_link,
-            (unsigned long long)x->xret_switch, (unsigned long long)x->xret_engine);
     /* Always present: an empty list and 0 windows without --phase-map. */
-    JU("phase_windows", s->phase_windows);
+    fprintf(f, "  \"phase_windows\": %llu,\n", (unsigned long long)s->phase_windows);
     fprintf(f, "  \"phases\": [");
     for (unsigned i = 0; i < s->phase_count; i++)
         fprintf(f, "%s{\"name\": \"%s\", \"cycles\": %llu, \"instructions\": %llu}", i ? ", " : "",
                 s->phase_names[i], (unsigned long long)s->phase_cycles[i],
                 (unsigned long long)s->phase_instructions[i]);
     fprintf(f, "]\n");
+}
+
+void stats_print_json(const struct sim_stats *s, FILE *f)
+{
+    fprintf(f, "{\n");
+    fprintf(f, "  \"timing_model\": \"%s\",\n", s->timing_model ? "rocket" : "off");
+    const char *in_group = NULL; /* inside a group: the separator before its next member */
+    for (const struct row *r = rows; r < rows + NROWS; r++) {
+        switch (r->kind) {
+        case ROW_SECTION: break;
+        case ROW_COUNT:
+            if (in_group) {
+                fprintf(f, "%s\"%s\": %llu", in_group, r->key, (unsigned long long)value(s, r->at));
+                in_group = ", ";
+            } else {
+                fprintf(f, "  \"%s\": %llu,\n", r->key, (unsigned long long)value(s, r->at));
+            }
+            break;
+        case ROW_HITS: {
+            uint64_t hits = value(s, r->at), misses = value(s, r->other);
+            fprintf(f, "  \"%s_hits\": %llu,\n", r->key, (unsigned long long)hits);
+            fprintf(f, "  \"%s_misses\": %llu,\n", r->key, (unsigned long long)misses);
+            if (r->hit_rate)
+                fprintf(f, "  \"%s_hit_rate\": %.6f,\n", r->key, ratio(hits, hits + misses));
+            break;
+        }
+        case ROW_CPI:
+            fprintf(f, "  \"%s\": %.6f,\n", r->key, ratio(s->cycles, s->instructions));
+            break;
+        case ROW_GROUP:
+            fprintf(f, "  \"%s\": {", r->key);
+            in_group = "";
+            break;
+        case ROW_GROUP_END:
+            fprintf(f, "},\n");
+            in_group = NULL;
+            break;
+        case ROW_FLUSHES:
+            fprintf(f, "  \"%s\": {", r->key);
+            for (unsigned k = 0; k < TIMING_FLUSH_COUNT; k++)
+                fprintf(f, "%s\"%s\": %llu", k ? ", " : "", flush_names[k],
+                        (unsigned long long)s->flushes[k]);
+            fprintf(f, "},\n");
+            break;
+        case ROW_TRAPS:
+            json_causes(f, "exceptions", s->exceptions, exception_name);
+            json_causes(f, "interrupts", s->interrupts, interrupt_name);
+            break;
+        case ROW_PHASES: json_phases(s, f); break;
+        }
+    }
     fprintf(f, "}\n");
 }
