@@ -14,16 +14,18 @@ timeout_s=${TIMEOUT:-60}
 out=$1 host=$2 elf=$3 xpcsim=$4 emus=$5 soft=${6:-} extra=${7:-}
 mkdir -p "$out"
 passed=0 failed=0
+compared=0 detail=""
 
 if ! "$host" > "$out/host.out"; then
     echo "fp: host generator failed" >&2
-    echo "0 passed, 1 failed"
+    echo "fp: 0 passed, 1 failed (the host generator)"
     exit 1
 fi
 
 if [ -n "$extra" ]; then
     if [ -r "$extra" ] && read -r p f < "$extra"; then
-        passed=$((passed + p)) failed=$((failed + f))
+        if [ "$f" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+        compared=$((compared + p + f)) detail="$detail, hostcheck $((p + f))"
     else
         echo "fp: no counts from $extra" >&2
         failed=$((failed + 1))
@@ -53,7 +55,6 @@ for emu in ${soft:+soft} $emus; do
     if [ $rc -ne 0 ]; then
         echo "fp: $emu: exit status $rc ($( [ $rc -eq 124 ] && echo timeout || echo failure))"
         grep -a '^TRAP' "$out/$emu.out" | head -3
-        failed=$((failed + 1))
     fi
     # Compare line by line. Firmware banners before the first result line are not expected
     # (-bios runs the generator directly) but would show up here as mismatches, not be hidden.
@@ -79,9 +80,9 @@ for emu in ${soft:+soft} $emus; do
         }' "$out/host.out" "$out/$emu.out")
     set -- $counts
     echo "fp: $emu: $1 lines match, $2 differ"
-    passed=$((passed + $1))
-    failed=$((failed + $2))
+    if [ "$rc" -eq 0 ] && [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    compared=$((compared + $1 + $2)) detail="$detail, $emu $(($1 + $2))"
 done
 
-echo "$passed passed, $failed failed"
+echo "fp: $passed passed, $failed failed ($compared results compared: ${detail#, })"
 [ "$failed" -eq 0 ]
