@@ -81,6 +81,11 @@ void hart_run(struct hart *h, uint64_t max_cycles)
     uint64_t stop = h->cycle + max_cycles;
     if (stop < h->cycle)
         stop = UINT64_MAX;
+    /* A guest that traps on every instruction retires nothing and spends no cycle (without the
+     * cycle model): traps bound the run too. */
+    uint64_t trap_stop = h->traps_taken + max_cycles;
+    if (trap_stop < h->traps_taken)
+        trap_stop = UINT64_MAX;
     /* Linked blocks run on until the next event: make the end of the budget one. */
     h->run_until = stop;
     if (h->next_event > stop)
@@ -91,7 +96,7 @@ void hart_run(struct hart *h, uint64_t max_cycles)
     struct block *last = NULL;
     uint64_t last_gen = 0;
 
-    while (!m->exit.requested && h->cycle < stop) {
+    while (!m->exit.requested && h->cycle < stop && h->traps_taken < trap_stop) {
         if (h->cycle >= h->next_event)
             machine_events(m);
         if (h->irq_check)

@@ -66,6 +66,7 @@ struct hart {
     /* Retired instructions and cycles. With the cycle model off, cycles == instret. */
     uint64_t instret;
     uint64_t cycle;
+    uint64_t traps_taken; /* every trap, interrupts included (the --max-insns budget) */
     uint64_t minstret_offset, mcycle_offset; /* software writes to minstret/mcycle */
 
     struct csrs csr;

@@ -375,12 +375,14 @@ int machine_run(struct machine *m)
     struct hart *h = &m->hart;
     uint64_t budget = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
     while (!m->exit.requested) {
-        if (h->instret >= budget) {
-            fprintf(stderr, "xpcsim: stopped after %llu instructions (--max-insns)\n",
-                    (unsigned long long)h->instret);
+        uint64_t steps = h->instret + h->traps_taken; /* traps count: each one is a step */
+        if (steps >= budget) {
+            fprintf(stderr,
+                    "xpcsim: stopped after %llu instructions and %llu traps (--max-insns)\n",
+                    (unsigned long long)h->instret, (unsigned long long)h->traps_taken);
             return 3;
         }
-        uint64_t left = budget - h->instret;
+        uint64_t left = budget - steps;
         hart_run(h, left < (1ULL << 24) ? left : 1ULL << 24);
         if (m->exit.requested && m->exit.reset) {
             /* Reset: QEMU restarts the machine; we end the run and say so. */

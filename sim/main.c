@@ -233,7 +233,7 @@ static const struct opt options[] = {
 
     {.kind = OPT_SECTION, .help = "Simulation:"},
     {"--max-insns", NULL, " N", CALL(set_max_insns),
-     .help = "stop after about N instructions (exit status 3)"},
+     .help = "stop after about N instructions and traps (exit status 3)"},
     {"--timing", NULL, "=off|rocket", CALL(set_timing), .show_default = show_timing,
      .help = "cycle model: off (cycles = instructions, fastest) or a\nRocket-like in-order core"},
     {"--timing-param", NULL, " K=V", CALL(set_timing_param),

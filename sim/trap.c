@@ -20,6 +20,7 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
         h->irq_count[code & 15]++;
     else
         h->trap_count[code]++;
+    h->traps_taken++; /* counts against --max-insns: a trap is a step that retires nothing */
     /* A reservation must not survive into another context (QEMU clears it on every trap). */
     h->reservation_valid = false;
     h->wfi = false;

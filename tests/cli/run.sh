@@ -68,6 +68,10 @@ expect 1 "outside RAM\|does not fit" -- -m 1M -bios none -kernel "$work/two-mib.
 expect 1 "not a valid device tree" -- -dtb "$work/bad.dtb" -bios "$fw"
 expect 1 "needs -kernel" -- -bios "$fw" -initrd "$work/good.elf"
 expect 1 "multiple of 10 MHz" -- --core-hz 15000000 -bios none
+# A guest that traps on every instruction (an illegal word at the reset vector and at mtvec)
+# retires nothing: --max-insns counts its traps and stops it.
+printf '\000\000\000\000' >"$work/trap-loop.bin"
+expect 3 "traps (--max-insns)" -- -bios none -kernel "$work/trap-loop.bin" --max-insns 100000
 
 # --help, both forms of a value, and a dumped device tree succeed.
 if timeout 10 "$xpcsim" --xpc-cache-entries 8 -xpc-cache-entries=9 --timing=rocket --timing-params >/dev/null; then
