@@ -21,10 +21,47 @@
 #define C_GP    (-16)
 #define C_TP    (-8)
 
+/* FP registers (the lp64d flavour of this file only: an integer program's threads run with FP
+ * off, and the kernel gives a thread's first FP instruction zeroed registers). Nothing FP crosses
+ * a call in either direction: the caller keeps fs0-fs11 and fcsr on its stack and clears all
+ * 32 registers before xcall; the trampoline clears them before xret. */
+#if defined(__riscv_flen)
+#define FRAME 224
+.macro CLEAR_FP
+    .irp r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    fmv.d.x f\r, zero
+    .endr
+    fscsr zero
+.endm
+.macro SAVE_FP
+    .irp r, 0,1,2,3,4,5,6,7,8,9,10,11
+    fsd fs\r, 112+8*\r(sp)
+    .endr
+    frcsr t0
+    sd t0, 208(sp)
+    CLEAR_FP
+.endm
+.macro RESTORE_FP
+    .irp r, 0,1,2,3,4,5,6,7,8,9,10,11
+    fld fs\r, 112+8*\r(sp)
+    .endr
+    ld t0, 208(sp)
+    fscsr t0
+.endm
+#else
+#define FRAME 112
+.macro CLEAR_FP
+.endm
+.macro SAVE_FP
+.endm
+.macro RESTORE_FP
+.endm
+#endif
+
 /* What the calling convention needs kept across a call the callee may clobber everything in:
  * ra and s0-s11, and the message pointer (a1) to store the results through. */
 .macro SAVE_CALLER
-    addi sp, sp, -112
+    addi sp, sp, -FRAME
     sd ra, 0(sp)
     sd s0, 8(sp)
     sd s1, 16(sp)
@@ -39,6 +76,7 @@
     sd s10, 88(sp)
     sd s11, 96(sp)
     sd a1, 104(sp)
+    SAVE_FP
 .endm
 
 /* a0-a6 from the message at t5. */
@@ -110,7 +148,8 @@ call_return:
     ld s9, 80(sp)
     ld s10, 88(sp)
     ld s11, 96(sp)
-    addi sp, sp, 112
+    RESTORE_FP
+    addi sp, sp, FRAME
     ret
 
 /* int64_t xpc_call_timeout(uint64_t id, struct xpc_msg *m, uint64_t ns): the kernel makes the
@@ -215,10 +254,12 @@ xpc_trampoline:
     li t1, 0
     li t5, 0
     li t6, 0
+    CLEAR_FP
     XPC_S_XRET
     j xret_failed
 busy:
     li a0, ERR_XPC_BUSY
+    CLEAR_FP
     XPC_S_XRET
 xret_failed:
     /* sp/gp/tp are the caller's again. Keep them where the kernel looks for a dying callee's
