@@ -162,6 +162,7 @@ static void deliver(struct channel *c, struct channel_msg *m)
             list_del(&t->run_link);
             t->call_reply = m;
             t->cont = channel_call_finish;
+            t->cont_proc = t->proc; /* it completes there or nowhere */
             sched_wake(t, 0);
             return;
         }
@@ -304,4 +305,16 @@ static void channel_call_finish(struct thread *t)
     t->frame.x[REG_A1] = m->num_bytes;
     t->frame.x[REG_A2] = m->num_handles;
     channel_msg_free(m); /* on error the reply is discarded, as Zircon does */
+}
+
+/* The kernel took t away from where its continuation was meant to run (an XPC unwind): the
+ * pending reply is dropped, never completed in another address space or handle table. */
+void thread_drop_continuation(struct thread *t)
+{
+    t->cont = NULL;
+    t->cont_proc = NULL;
+    if (t->call_reply) {
+        channel_msg_free(t->call_reply);
+        t->call_reply = NULL;
+    }
 }

@@ -1,5 +1,6 @@
 /* Per-process handle tables. */
 #include <kernel/object.h>
+#include <kernel/xpc.h>
 
 uint64_t handles_live;
 
@@ -59,6 +60,10 @@ int handle_take(struct handle_table *t, uint64_t h, struct handle *out)
     *out = *e;
     e->obj = NULL;
     handles_live--;
+    /* The one place a handle leaves a table (closed, sent, moved into a child): rights that
+     * live outside the table follow it here. */
+    if (out->obj->type == OBJ_XENTRY && (out->rights & RIGHT_CALL))
+        xentry_on_handle_left(t, out->obj);
     return 0;
 }
 

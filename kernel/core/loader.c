@@ -129,6 +129,7 @@ int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
     struct process *p = process_create(name);
     if (!p)
         return ERR_NO_MEMORY;
+    process_inherit_limits(p, current ? current->proc : NULL);
     uint64_t entry;
     int64_t r = load_elf(p->as, img, &entry);
     if (r == 0)
@@ -149,7 +150,8 @@ int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
     }
     struct thread *t = NULL;
     if (r == 0) {
-        t = thread_create(p, entry, args_va & ~15ULL, args_va, DEFAULT_PRIORITY);
+        t = thread_create(p, entry, args_va & ~15ULL, args_va,
+                          DEFAULT_PRIORITY < p->max_priority ? DEFAULT_PRIORITY : p->max_priority);
         if (!t)
             r = ERR_NO_MEMORY;
     }

@@ -91,16 +91,7 @@ static int64_t sys_endpoint_mint(uint64_t h, uint64_t badge)
 
 static int64_t sys_handle_close(uint64_t h)
 {
-    struct process *p = current->proc;
-    struct handle *e = NULL;
-    if (handle_get(p->handles, h, OBJ_XENTRY, 0, &e) < 0)
-        return handle_close(p->handles, h);
-    struct kobj *o = e->obj;
-    kobj_ref(o); /* the bitmap check below still needs it */
-    int r = handle_close(p->handles, h);
-    xentry_on_handle_close(p, o);
-    kobj_unref(o);
-    return r;
+    return handle_close(current->proc->handles, h);
 }
 
 static int64_t sys_handle_info(uint64_t h)
@@ -201,6 +192,8 @@ static int64_t sys_thread_create(uint64_t entry, uint64_t sp, uint64_t arg, uint
         if (p->dead)
             return ERR_BAD_STATE;
     }
+    if (prio > current->proc->max_priority || prio > p->max_priority)
+        return ERR_ACCESS_DENIED;
     if (!handle_table_has_room(ht, 1)) /* before the thread exists */
         return ERR_NO_RESOURCES;
     struct thread *t = thread_create(p, entry, sp, arg, (uint32_t)prio);
@@ -222,13 +215,10 @@ static int64_t sys_set_priority(uint64_t h, uint64_t prio)
     if (prio > MAX_PRIORITY)
         return ERR_INVALID_ARGS;
     struct thread *t = container_of(e->obj, struct thread, obj);
-    if (t->state == TS_READY) {
-        sched_unready(t);
-        t->priority = (uint32_t)prio;
-        sched_ready(t);
-    } else {
-        t->priority = (uint32_t)prio;
-    }
+    /* Never above what the caller's parent allowed it, nor above the thread's own process's. */
+    if (prio > current->proc->max_priority || prio > t->home->max_priority)
+        return ERR_ACCESS_DENIED;
+    thread_set_priority(t, (uint32_t)prio);
     return 0;
 }
 
@@ -275,15 +265,28 @@ void syscall_dispatch(struct trap_frame *f)
 {
     uint64_t *a = &f->x[REG_A0];
     int64_t r;
-    switch (f->x[REG_A7]) {
+    switch (f->x[REG_A7]) { /* the IPC calls first: they pay for nothing below */
     case SYS_CALL: fastpath_call(f);
     case SYS_REPLY_RECV: fastpath_reply_recv(f);
     case SYS_RECV: sys_recv(f); return;
+    default: break;
+    }
+    struct thread *self = current;
+    self->unwound = false;
+    switch (f->x[REG_A7]) {
     case SYS_NULL: r = 0; break;
     case SYS_DEBUG_WRITE: r = sys_debug_write(a[0], a[1]); break;
     case SYS_DEBUG_READ: r = sys_debug_read(f); break;
     case SYS_EXIT: process_kill(current->proc, (int64_t)a[0]); return;
-    case SYS_THREAD_EXIT: thread_kill(current, (int64_t)a[0]); return;
+    case SYS_THREAD_EXIT:
+        /* The thread is its caller's: a callee may end its own part (return, or exit its own
+         * process), never the caller's thread. */
+        if (current->proc != current->home) {
+            r = ERR_ACCESS_DENIED;
+            break;
+        }
+        thread_kill(current, (int64_t)a[0]);
+        return;
     case SYS_YIELD:
         if (current->state == TS_RUNNING)
             sched_ready(current);
@@ -345,7 +348,12 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_RELAY_DETACH: r = sys_relay_detach(a[0]); break;
     case SYS_XPC_CALL_TIMEOUT: r = sys_xpc_call_timeout(f); break;
     case SYS_XPC_INFO: r = sys_xpc_info(a[0]); break;
+    case SYS_PROCESS_SET_LIMITS: r = sys_process_set_limits(a[0], a[1], a[2]); break;
     default: r = ERR_BAD_SYSCALL; break;
     }
+    /* A call that ended its own thread (current is gone) or sent it back to its XPC caller
+     * (a callee killing its own process: the caller's a0 already says why) has no result. */
+    if (current != self || self->unwound)
+        return;
     f->x[REG_A0] = (uint64_t)r;
 }

@@ -108,3 +108,14 @@ void thread_destroy(struct kobj *o)
     kfree(t, sizeof(*t));
     kobj_unref(&p->obj);
 }
+
+void thread_set_priority(struct thread *t, uint32_t prio)
+{
+    if (t->state == TS_READY) {
+        sched_unready(t);
+        t->priority = prio;
+        sched_ready(t);
+    } else {
+        t->priority = prio;
+    }
+}

@@ -8,7 +8,13 @@
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
 
+struct list *xpc_all_xthreads(void);
+
 #define XTBL_PAGES ((XPC_MAX_XENTRIES * XPC_XENTRY_SIZE + PAGE_SIZE - 1) / PAGE_SIZE)
+/* The identity arena: every struct xproc lives here, so an xcap value (which the engine hands a
+ * callee as xcaller) names a slot of a region fixed at boot, never a heap address. */
+#define XPROC_SLOTS       1024
+#define XPROC_ARENA_PAGES ((XPROC_SLOTS * sizeof(struct xproc) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 struct xentry {
     struct kobj obj;
@@ -22,6 +28,8 @@ int xpc_mode = XPC_MODE_EMULATED;
 static uint64_t *xtbl;
 static struct xentry *xentry_by_id[XPC_MAX_XENTRIES];
 static struct list all_xprocs = {&all_xprocs, &all_xprocs};
+static struct xproc *xproc_arena;
+static uint32_t xproc_cursor; /* slots are handed out round-robin: reuse as late as possible */
 
 /* A thread that has not used XPC runs with an empty bitmap and no link stack: its first XPC
  * instruction faults, and the kernel gives it real state then (as lazy FP does). */
@@ -43,6 +51,10 @@ void xpc_init(bool engine_present, const char *bootargs)
     if (!xtbl)
         panic("xpc: no memory for the x-entry table");
     heap_frames += XTBL_PAGES; /* kernel-owned for good: not a leak */
+    xproc_arena = phys_to_virt(frame_alloc_contig(XPROC_ARENA_PAGES));
+    if (!xproc_arena)
+        panic("xpc: no memory for the identity arena");
+    heap_frames += XPROC_ARENA_PAGES;
     /* The engine switches satp without a flush, which is only right with ASID-tagged TLBs. */
     bool use_engine = engine_present && vm_asid_mode() && !strstr(bootargs, "xpc=emulate");
     xpc_mode = use_engine ? XPC_MODE_ENGINE : XPC_MODE_EMULATED;
@@ -62,13 +74,50 @@ void xpc_init(bool engine_present, const char *bootargs)
 
 /* ---- Per-process runtime state ---- */
 
+/* Whether anything the kernel or the engine may still consult names identity v: a thread's
+ * CSR image or one of its linkage records (xcap and xcaller words), or an x-entry. */
+static bool identity_named(uint64_t v)
+{
+    struct list *threads = xpc_all_xthreads();
+    for (struct list *l = threads->next; l != threads; l = l->next) {
+        struct xthread *x = container_of(l, struct xthread, link);
+        xpc_sync(x->t);
+        if (x->r.xcap == v || x->r.xcaller == v)
+            return true;
+        for (uint64_t rec = x->link_base + XPC_LINK_RECORD_SIZE; rec < x->r.xlink;
+             rec += XPC_LINK_RECORD_SIZE) {
+            uint64_t *w = phys_to_virt(rec);
+            if (w[2] == v || (w[8] & ~XPC_LINK_VALID) == v)
+                return true;
+        }
+    }
+    for (uint32_t i = 0; i < XPC_MAX_XENTRIES; i++)
+        if (xtbl[i * 4 + 2] == v)
+            return true;
+    return false;
+}
+
+/* A free slot of the arena that nothing names any more, the next after the last one given. */
+static struct xproc *xproc_slot_alloc(void)
+{
+    for (uint32_t n = 0; n < XPROC_SLOTS; n++) {
+        struct xproc *x = &xproc_arena[(xproc_cursor + n) % XPROC_SLOTS];
+        if (x->proc || identity_named((uint64_t)x))
+            continue;
+        xproc_cursor = (uint32_t)(x - xproc_arena + 1) % XPROC_SLOTS;
+        memset(x, 0, sizeof(*x));
+        return x;
+    }
+    return NULL;
+}
+
 struct xproc *xproc_get(struct process *p)
 {
     if (p->xpc)
         return p->xpc;
     if (p->dead)
         return NULL;
-    struct xproc *x = kmalloc(sizeof(*x));
+    struct xproc *x = xproc_slot_alloc();
     if (!x)
         return NULL;
     x->proc = p;
@@ -84,14 +133,21 @@ struct process *xproc_owner(uint64_t xcap)
     return ((struct xproc *)xcap)->proc;
 }
 
+/* The identity a user program sees as xcaller, as a small number (tests and kstats). */
+static int64_t xproc_slot_of(uint64_t xcap)
+{
+    uint64_t base = (uint64_t)xproc_arena, end = base + XPROC_SLOTS * sizeof(struct xproc);
+    return xcap >= base && xcap < end ? (int64_t)((xcap - base) / sizeof(struct xproc)) : -1;
+}
+
 /* The same for an xcap read from a linkage record, which may name a process that has died
  * (and whose xproc is gone): only a live one is believed. */
 struct process *xproc_owner_live(uint64_t xcap)
 {
-    for (struct list *l = all_xprocs.next; l != &all_xprocs; l = l->next)
-        if ((uint64_t)container_of(l, struct xproc, link) == xcap)
-            return container_of(l, struct xproc, link)->proc;
-    return NULL;
+    int64_t slot = xproc_slot_of(xcap);
+    if (slot < 0 || (uint64_t)&xproc_arena[slot] != xcap)
+        return NULL;
+    return xproc_arena[slot].proc; /* NULL once released; a slot is never reused while named */
 }
 
 uint64_t *xpc_table(void)
@@ -109,8 +165,11 @@ void xpc_process_release(struct process *p)
     if (!p->xpc)
         return;
     list_del(&p->xpc->link);
-    kfree(p->xpc, sizeof(*p->xpc));
+    memset(p->xpc, 0, sizeof(*p->xpc)); /* proc = NULL: the slot is free */
     p->xpc = NULL;
+    /* A cached line may still vouch for this bitmap's bits: the next holder of the slot must
+     * not inherit them. */
+    xpc_flush_engine_cache();
 }
 
 /* ---- CSR switching (engine mode) ---- */
@@ -191,6 +250,8 @@ bool xpc_note_trap(struct thread *t, struct trap_frame *f, uint64_t cause)
             as_assume_active(p->as); /* the engine loaded p's satp */
         }
     }
+    if (t->proc == t->home)
+        t->xpc->home_tp = f->x[REG_TP]; /* the home's own word for its context (a thread's TLS) */
     uint64_t n = f->x[REG_A7];
     if (cause != CAUSE_ECALL_U || t->proc == t->home || (n != SYS_RECV && n != SYS_REPLY_RECV))
         return false;
@@ -206,6 +267,7 @@ static void xentry_revoke(struct xentry *x)
     if (!x->live)
         return;
     x->live = false;
+    process_uncharge_xentry(x->owner);
     memset(&xtbl[x->id * 4], 0, XPC_XENTRY_SIZE);
     for (struct list *l = all_xprocs.next; l != &all_xprocs; l = l->next)
         container_of(l, struct xproc, link)->capbits[x->id / 64] &= ~XPC_CAP_BIT(x->id);
@@ -256,6 +318,10 @@ int64_t sys_xentry_create(uint64_t pc, uint64_t max_callers, uint64_t chain_byte
     struct xentry *x = xp ? kmalloc(sizeof(*x)) : NULL;
     if (!x)
         return ERR_NO_MEMORY;
+    if (process_charge_xentry(p) < 0) {
+        kfree(x, sizeof(*x));
+        return ERR_NO_RESOURCES; /* this process's (or an ancestor's) quota */
+    }
     kobj_init(&x->obj, OBJ_XENTRY);
     x->id = id;
     x->live = true;
@@ -277,11 +343,14 @@ int64_t sys_xentry_create(uint64_t pc, uint64_t max_callers, uint64_t chain_byte
 int64_t sys_xentry_grant(uint64_t h, uint64_t rights)
 {
     struct xentry *x;
-    int r = get_xentry(h, RIGHT_GRANT, &x, NULL);
+    struct handle *e;
+    int r = get_xentry(h, RIGHT_GRANT, &x, &e);
     if (r < 0)
         return r;
     if (rights & ~(uint64_t)(RIGHT_CALL | RIGHT_GRANT | RIGHT_DUPLICATE | RIGHT_TRANSFER))
         return ERR_INVALID_ARGS; /* MANAGE (destroy) stays with the server */
+    if (rights & ~(uint64_t)e->rights)
+        return ERR_ACCESS_DENIED; /* GRANT hands on rights the granter has, never others */
     int64_t nh = handle_install(current->proc->handles, &x->obj, (uint32_t)rights);
     if (nh > 0)
         kobj_ref(&x->obj);
@@ -304,18 +373,28 @@ int64_t sys_xentry_bind(uint64_t h)
     return x->id;
 }
 
-/* Closing the process's last call handle for an entry takes the bit back. */
-void xentry_on_handle_close(struct process *p, struct kobj *o)
+/* A handle with CALL left table ht (closed, or moved to another process): when it was the
+ * owning process's last one for the entry, the process's bit goes, and with it any engine-cache
+ * line that vouches for it. */
+void xentry_on_handle_left(struct handle_table *ht, struct kobj *o)
 {
     struct xentry *x = container_of(o, struct xentry, obj);
-    if (!p->xpc || !x->live)
+    if (!x->live)
         return;
+    struct xproc *xp = NULL;
+    for (struct list *l = all_xprocs.next; l != &all_xprocs && !xp; l = l->next) {
+        struct xproc *c = container_of(l, struct xproc, link);
+        if (c->proc->handles == ht)
+            xp = c;
+    }
+    if (!xp)
+        return; /* the process never used XPC: no bit to take */
     for (uint32_t i = 0; i < HANDLE_TABLE_SIZE; i++) {
-        struct handle *e = &p->handles->slot[i];
+        struct handle *e = &ht->slot[i];
         if (e->obj == o && (e->rights & RIGHT_CALL))
             return;
     }
-    p->xpc->capbits[x->id / 64] &= ~XPC_CAP_BIT(x->id);
+    xp->capbits[x->id / 64] &= ~XPC_CAP_BIT(x->id);
     xpc_flush_engine_cache();
 }
 
@@ -343,11 +422,63 @@ int64_t sys_xentry_info(uint64_t h, uint64_t out)
     return copy_to_user(out, &info, sizeof(info));
 }
 
+static bool has_call_handle(struct process *p, struct kobj *o)
+{
+    for (uint32_t i = 0; p->handles && i < HANDLE_TABLE_SIZE; i++)
+        if (p->handles->slot[i].obj == o && (p->handles->slot[i].rights & RIGHT_CALL))
+            return true;
+    return false;
+}
+
+/* What the kernel promises about XPC state, checked (XPC_INFO_CHECK): segments in one place,
+ * cap bits only where a live entry and a CALL handle are, link pointers inside their stacks,
+ * and the x-entry quotas charged exactly for the entries that exist. */
+static int64_t xpc_check_invariants(void)
+{
+    if (!relay_single_owner_holds())
+        return XPC_BROKEN_SEG_PLACES;
+    for (struct list *l = all_xprocs.next; l != &all_xprocs; l = l->next) {
+        struct xproc *xp = container_of(l, struct xproc, link);
+        if (xp->proc->dead)
+            continue;
+        for (uint32_t id = 0; id < XPC_MAX_XENTRIES; id++) {
+            if (!(xp->capbits[id / 64] & XPC_CAP_BIT(id)))
+                continue;
+            struct xentry *x = xentry_by_id[id];
+            if (!x || !x->live || !has_call_handle(xp->proc, &x->obj))
+                return XPC_BROKEN_CAP_BIT;
+        }
+    }
+    struct list *threads = xpc_all_xthreads();
+    for (struct list *l = threads->next; l != threads; l = l->next) {
+        struct xthread *x = container_of(l, struct xthread, link);
+        xpc_sync(x->t);
+        if (x->r.xlink < x->link_base + XPC_LINK_RECORD_SIZE ||
+            x->r.xlink > x->link_base + XPC_LINK_BYTES ||
+            x->r.xlinklim != x->link_base + XPC_LINK_BYTES)
+            return XPC_BROKEN_LINK;
+    }
+    for (struct list *l = all_xprocs.next; l != &all_xprocs; l = l->next) {
+        struct process *p = container_of(l, struct xproc, link)->proc;
+        uint32_t owned = 0;
+        for (uint32_t id = 0; id < XPC_MAX_XENTRIES; id++)
+            owned += xentry_by_id[id] && xentry_by_id[id]->live && xentry_by_id[id]->owner == p;
+        if (p->xentries < owned)
+            return XPC_BROKEN_QUOTA; /* (descendants' entries count too: at least its own) */
+    }
+    return 0;
+}
+
 int64_t sys_xpc_info(uint64_t what)
 {
     switch (what) {
     case XPC_INFO_MODE: return xpc_mode;
     case XPC_INFO_DEPTH: return current->xpc ? (int64_t)xpc_depth(current) : 0;
+    case XPC_INFO_CHECK: return xpc_check_invariants();
+    case XPC_INFO_IDENTITY: {
+        struct xproc *xp = xproc_get(current->proc);
+        return xp ? (int64_t)(uint64_t)xp : ERR_NO_MEMORY;
+    }
     default: return ERR_INVALID_ARGS;
     }
 }

@@ -12,6 +12,7 @@
 #include <kernel/ipc.h>
 #include <kernel/arch.h>
 #include <kernel/boot.h>
+#include <kernel/fpu.h>
 
 static struct list all_xthreads = {&all_xthreads, &all_xthreads};
 static struct list timed_threads = {&timed_threads, &timed_threads};
@@ -51,6 +52,7 @@ int xpc_thread_activate(struct thread *t)
     x->r.xseglist = (uint64_t)xp->seglist;
     x->r.xseglistsz = XPC_SEGLIST_SIZE;
     x->t = t;
+    x->home_tp = t->frame.x[REG_TP]; /* the anchor of abandon_contexts: t is at home now */
     list_add_tail(&all_xthreads, &x->link);
     list_init(&x->timed_link);
     t->xpc = x;
@@ -114,24 +116,51 @@ static void release_context(struct process *p, uint64_t tp)
         __atomic_fetch_or((uint64_t *)phys_to_virt(pa), 1ULL << idx, __ATOMIC_RELAXED);
 }
 
-/* The contexts t holds in its callees, from the innermost down to the callee of record stop
- * (0: all of them). Stops at a record into a dead process: what lies below is not walkable. */
+/* The contexts t holds in its callees, from the innermost down to the callee of record stop_rec
+ * (0: all of them), given back to their pools.
+ *
+ * Which context a level holds is only known from the level above it (a callee's context keeps
+ * its caller's tp), so a lying callee could name a context of the level below that another
+ * client is using. The kernel trusts only what it holds: the innermost level's own registers
+ * (a process lying about its own context only hurts itself) and an anchor below the abandoned
+ * levels, the tp of the caller that made the timed call (kept in its record) or of the thread's
+ * home (kept when the thread got its XPC state). A middle context is given back only when the
+ * chain of claims from the innermost level down ends exactly at that anchor. */
 static void abandon_contexts(struct thread *t, uint64_t stop_rec)
 {
     struct xthread *x = t->xpc;
     xpc_sync(t);
+    struct process *procs[XPC_LINK_RECORDS];
+    uint64_t tps[XPC_LINK_RECORDS];
+    unsigned n = 0;
+    uint64_t anchor_tp = x->home_tp;
+    bool anchored = true;
     struct uregs cur = {t->frame.x[REG_SP], t->frame.x[3], t->frame.x[REG_TP]};
     uint64_t level_xcap = x->r.xcap;
     for (uint64_t rec = x->r.xlink - XPC_LINK_RECORD_SIZE; rec > x->link_base;
          rec -= XPC_LINK_RECORD_SIZE) {
         struct process *p = xproc_owner_live(level_xcap);
-        release_context(p, cur.tp);
+        procs[n] = p;
+        tps[n++] = cur.tp;
         uint64_t *w = rec_words(rec);
-        if (rec == stop_rec || (!(w[8] & XPC_LINK_VALID) && w[KREC_KIND / 8] == KREC_DEAD))
-            return;
-        cur = caller_regs(p, cur);
+        if (!(w[8] & XPC_LINK_VALID) && w[KREC_KIND / 8] == KREC_DEAD) {
+            anchored = false; /* the caller below is dead: nothing to anchor on */
+            break;
+        }
+        cur = caller_regs(p, cur); /* what level n-1 claims about the level below it */
+        if (rec == stop_rec) {
+            bool timed = !(w[8] & XPC_LINK_VALID) && w[KREC_KIND / 8] == KREC_TIMED &&
+                         (w[KREC_FLAGS / 8] & 1);
+            anchored = timed;
+            anchor_tp = w[KREC_TP / 8];
+            break;
+        }
         level_xcap = w[2];
     }
+    bool chain_ok = anchored && cur.tp == anchor_tp;
+    for (unsigned i = 0; i < n; i++)
+        if (i == 0 || chain_ok)
+            release_context(procs[i], tps[i]);
 }
 
 static struct process *owner_or_home(struct thread *t, uint64_t xcap)
@@ -168,16 +197,28 @@ static void restore_caller(struct thread *t, uint64_t rec, int64_t a0, bool set_
     struct xthread *x = t->xpc;
     uint64_t *w = rec_words(rec);
     struct trap_frame *f = &t->frame;
-    if (scrub) /* the callee's registers are none of the caller's business */
+    uint64_t seg_va = w[4], seg_pa = w[5], seg_len = w[6];
+    if (scrub) { /* the callee's registers are none of the caller's business */
         for (int i = 1; i < 32; i++)
             f->x[i] = 0;
+        /* The single-owner rule on the way back: a callee abandoned mid-call may have swapped
+         * the caller's window into its seg-list or handed it on; it leaves every such place
+         * before the caller gets its segment back. */
+        relay_forget_range(seg_pa, seg_len & XPC_SEG_LEN_MASK);
+        thread_drop_continuation(t); /* a reply meant for the callee must not land here */
+        struct fp_context *fp = fpu_sync_to_memory(t); /* nor the callee's FP registers */
+        if (fp) {
+            memset(fp, 0, sizeof(*fp));
+            fpu_context_changed(t);
+        }
+    }
     f->sepc = w[0];
     x->r.xcap = w[2];
     x->r.xseglist = w[3] & XPC_SEGLIST_ADDR_MASK;
     x->r.xseglistsz = w[3] >> XPC_SEGLIST_COUNT_SHIFT;
-    x->r.xsegva = w[4];
-    x->r.xsegpa = w[5];
-    x->r.xseglen = w[6];
+    x->r.xsegva = seg_va;
+    x->r.xsegpa = seg_pa;
+    x->r.xseglen = seg_len;
     x->r.xsegmask = 0;
     x->r.xcaller = w[8] & ~XPC_LINK_VALID;
     x->r.xlink = rec;
@@ -187,6 +228,7 @@ static void restore_caller(struct thread *t, uint64_t rec, int64_t a0, bool set_
     if (set_a0)
         f->x[REG_A0] = (uint64_t)a0;
     xpc_regs_changed(t);
+    t->unwound = true; /* a system call in progress must not overwrite the caller's a0 */
     t->proc = owner_or_home(t, x->r.xcap);
     if (x->deadline && x->deadline_rec >= rec)
         recompute_deadline(x);
@@ -362,8 +404,8 @@ int64_t sys_xpc_call_timeout(struct trap_frame *f)
 {
     struct thread *t = current;
     uint64_t id = f->x[5], ns = f->x[6]; /* t0, t1 */
-    if (ns == 0 || ns > 3600ULL * 1000000000ULL)
-        return ERR_INVALID_ARGS;
+    if (ns == 0 || ns > 3600ULL * 1000000000ULL || (int64_t)id < 0)
+        return ERR_INVALID_ARGS; /* a negative ID is xcall's prefetch form: no call to time */
     if (!t->xpc && xpc_thread_activate(t) < 0)
         return ERR_NO_MEMORY;
     xpc_sync(t);
@@ -377,6 +419,11 @@ int64_t sys_xpc_call_timeout(struct trap_frame *f)
         f->sepc += 4;
         return -(int64_t)exc;
     }
+    /* The kernel writes its words only into the record this call pushed, never past the
+     * stack: whatever the ID, a call that pushed nothing gets no record. */
+    if (t->xpc->r.xlink != rec + XPC_LINK_RECORD_SIZE || rec < t->xpc->link_base ||
+        rec >= t->xpc->link_base + XPC_LINK_BYTES)
+        return ERR_INVALID_ARGS; /* (only the prefetch form pushes nothing; refused above) */
     uint64_t *w = rec_words(rec);
     w[8] &= ~XPC_LINK_VALID; /* the callee's xret comes to the kernel */
     w[KREC_KIND / 8] = KREC_TIMED;

@@ -76,13 +76,22 @@ static void clear_place(uint64_t *va, uint64_t *pa, uint64_t *len, void *arg)
     *va = *pa = *len = 0;
 }
 
-static int get_seg(uint64_t h, uint32_t rights, struct relay_seg **out)
+/* Takes a range out of every place that holds it (before the kernel puts it back in one). */
+void relay_forget_range(uint64_t pa, uint64_t len)
+{
+    if (len)
+        for_each_place(pa, len, clear_place, NULL);
+}
+
+static int get_seg(uint64_t h, uint32_t rights, struct relay_seg **out, uint32_t *have)
 {
     struct handle *e = NULL;
     int r = handle_get(current->proc->handles, h, OBJ_RELAY_SEG, rights, &e);
     if (r < 0)
         return r;
     *out = container_of(e->obj, struct relay_seg, obj);
+    if (have)
+        *have = e->rights;
     return 0;
 }
 
@@ -137,11 +146,18 @@ int64_t sys_relay_create(uint64_t size, uint64_t perm)
 int64_t sys_relay_attach(uint64_t h, uint64_t slot)
 {
     struct relay_seg *s;
-    int r = get_seg(h, RIGHT_MAP, &s);
+    uint32_t rights;
+    int r = get_seg(h, RIGHT_MAP, &s, &rights);
     if (r < 0)
         return r;
     if (slot >= XPC_SEGLIST_SIZE)
         return ERR_INVALID_ARGS;
+    /* The segment enters circulation with what the handle allows, and no more: the engine
+     * checks every access against these bits wherever the segment travels. */
+    uint64_t perm = s->perm & ((rights & RIGHT_READ ? XPC_SEG_PERM_R : 0) |
+                               (rights & RIGHT_WRITE ? XPC_SEG_PERM_W : 0));
+    if (!perm)
+        return ERR_ACCESS_DENIED;
     struct xproc *xp = xproc_get(current->proc);
     if (!xp)
         return ERR_NO_MEMORY;
@@ -152,7 +168,7 @@ int64_t sys_relay_attach(uint64_t h, uint64_t slot)
         return ERR_BAD_STATE; /* already out there: one place at a time */
     e[0] = s->va;
     e[1] = s->pa;
-    e[2] = s->len | s->perm;
+    e[2] = s->len | perm;
     return (int64_t)s->va;
 }
 
@@ -168,17 +184,16 @@ struct seen {
 int64_t sys_relay_detach(uint64_t h)
 {
     struct relay_seg *s;
-    int r = get_seg(h, RIGHT_MAP, &s);
+    int r = get_seg(h, RIGHT_MAP, &s, NULL);
     if (r < 0)
         return r;
     unsigned places = for_each_place(s->pa, s->len, NULL, NULL);
     if (places != 1)
         return places ? ERR_BAD_STATE : 0;
     struct thread *t = current;
-    uint64_t whole_len = s->len | s->perm;
     if (t->xpc) {
         xpc_sync(t);
-        if (t->xpc->r.xsegpa == s->pa && t->xpc->r.xseglen == whole_len) {
+        if (t->xpc->r.xsegpa == s->pa && (t->xpc->r.xseglen & XPC_SEG_LEN_MASK) == s->len) {
             t->xpc->r.xsegva = t->xpc->r.xsegpa = t->xpc->r.xseglen = 0;
             xpc_regs_changed(t);
             return 0;
@@ -187,7 +202,7 @@ int64_t sys_relay_detach(uint64_t h)
     struct xproc *xp = current->proc->xpc;
     for (uint32_t i = 0; xp && i < XPC_SEGLIST_SIZE; i++) {
         uint64_t *e = &xp->seglist[i * 3];
-        if (e[1] == s->pa && e[2] == whole_len) {
+        if (e[1] == s->pa && (e[2] & XPC_SEG_LEN_MASK) == s->len) {
             e[0] = e[1] = e[2] = 0;
             return 0;
         }
@@ -204,4 +219,15 @@ void relay_destroy(struct kobj *o)
     list_del(&s->link);
     frame_free_contig(s->pa, s->pages);
     kfree(s, sizeof(*s));
+}
+
+/* The single-owner rule, checked: every segment is in at most one place. */
+bool relay_single_owner_holds(void)
+{
+    for (struct list *l = all_segs.next; l != &all_segs; l = l->next) {
+        struct relay_seg *s = container_of(l, struct relay_seg, link);
+        if (for_each_place(s->pa, s->len, NULL, NULL) > 1)
+            return false;
+    }
+    return true;
 }

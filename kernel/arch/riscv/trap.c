@@ -113,8 +113,12 @@ void thread_return_to_user(struct thread *t)
     xpc_switch_in(t);
     if (t->cont) {
         continuation_fn c = t->cont;
-        t->cont = NULL;
-        c(t);
+        if (t->cont_proc != t->proc) {
+            thread_drop_continuation(t); /* moved elsewhere meanwhile: it belongs to nobody */
+        } else {
+            t->cont = NULL;
+            c(t);
+        }
     }
     uint64_t fs = t->fp ? fpu_switch_in(t) : SSTATUS_FS_OFF;
     t->frame.sstatus =

@@ -110,9 +110,11 @@ struct thread {
     struct list run_link;  /* in a run queue or a wait queue */
     enum thread_state state;
     enum block_reason block;
-    void *wait_obj;       /* what it is blocked on */
-    continuation_fn cont; /* run in the thread's address space before it returns to user */
-    bool restart;         /* blocked in a call that runs again when woken: keep a0 */
+    void *wait_obj;            /* what it is blocked on */
+    continuation_fn cont;      /* run in the thread's address space before it returns to user */
+    struct process *cont_proc; /* the runtime process cont belongs to; it runs only there */
+    bool unwound;              /* the kernel replaced the user context (XPC unwind) */
+    bool restart;              /* blocked in a call that runs again when woken: keep a0 */
     uint32_t priority;
     uint64_t wake_time;
     struct list sleep_link;
@@ -142,12 +144,20 @@ struct process {
     struct list waiters; /* threads in object_wait on this process */
     struct xproc *xpc;   /* XPC runtime state: xcall-cap bitmap, seg-list; NULL until used */
     char name[32];
+    /* Limits derived from the parent (seL4's MCP, Zircon's job policy): the highest priority
+     * any thread of it may be given, and how many x-entries it and its descendants may own. */
+    struct process *parent; /* referenced; NULL for init */
+    uint32_t max_priority;
+    uint32_t xentry_quota, xentries; /* xentries: live ones of it and all its descendants */
 };
 
 extern struct thread *current;
 
 struct process *process_create(const char *name);
 void process_kill(struct process *p, int64_t code);
+int process_charge_xentry(struct process *p); /* 0, or ERR_NO_RESOURCES over a quota */
+void process_uncharge_xentry(struct process *p);
+int64_t sys_process_set_limits(uint64_t h, uint64_t max_priority, uint64_t xentry_quota);
 struct thread *thread_create(struct process *p, uint64_t entry, uint64_t sp, uint64_t arg,
                              uint32_t priority);
 void thread_kill(struct thread *t, int64_t code);
@@ -155,6 +165,9 @@ void thread_unlink_blocked(struct thread *t); /* out of whatever queue t is bloc
 void process_destroy(struct kobj *o);
 void thread_destroy(struct kobj *o);
 void thread_exit_current(int64_t code);
+void thread_drop_continuation(struct thread *t);
+void thread_set_priority(struct thread *t, uint32_t prio);
+void process_inherit_limits(struct process *child, struct process *parent);
 
 /* Scheduler */
 void sched_init(void);

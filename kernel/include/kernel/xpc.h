@@ -34,6 +34,7 @@ struct xthread {
     struct list timed_link; /* in the list of threads with a timed call in progress */
     uint64_t deadline;      /* of the innermost timed call, 0 if none */
     uint64_t deadline_rec;  /* physical address of that call's record */
+    uint64_t home_tp;       /* the thread's tp at home, kept whenever it traps there */
 };
 
 #define XPC_LINK_RECORDS (XPC_LINK_DEPTH + 1)
@@ -100,7 +101,7 @@ unsigned xpc_run_insn(struct thread *t, struct trap_frame *f, uint32_t insn, uin
 /* Objects and system calls */
 void xentry_destroy(struct kobj *o);
 void relay_destroy(struct kobj *o);
-void xentry_on_handle_close(struct process *p, struct kobj *o);
+void xentry_on_handle_left(struct handle_table *ht, struct kobj *o);
 int64_t sys_xentry_create(uint64_t pc, uint64_t max_callers, uint64_t chain_bytes);
 int64_t sys_xentry_grant(uint64_t h, uint64_t rights);
 int64_t sys_xentry_bind(uint64_t h);
@@ -110,6 +111,7 @@ int64_t sys_relay_create(uint64_t size, uint64_t perm);
 int64_t sys_relay_attach(uint64_t h, uint64_t slot);
 int64_t sys_relay_detach(uint64_t h);
 void relay_forget_range(uint64_t pa, uint64_t len);
+bool relay_single_owner_holds(void);
 int64_t sys_xpc_info(uint64_t what);
 
 #endif

@@ -56,6 +56,7 @@ enum sys_number {
     SYS_RELAY_DETACH = 43,
     SYS_XPC_CALL_TIMEOUT = 44,
     SYS_XPC_INFO = 45,
+    SYS_PROCESS_SET_LIMITS = 46, /* a0 process (MANAGE), a1 max priority, a2 x-entry quota */
     SYS_COUNT
 };
 
@@ -199,6 +200,13 @@ struct xentry_info {
 /* SYS_XPC_INFO queries. */
 #define XPC_INFO_MODE     0 /* returns XPC_MODE_* */
 #define XPC_INFO_DEPTH    1 /* calls the current thread is nested in (0 at home) */
+#define XPC_INFO_CHECK    2 /* 0 if the kernel's XPC invariants hold, else XPC_BROKEN_* */
+#define XPC_INFO_IDENTITY 3 /* the caller's own identity (what a callee reads as xcaller) */
+/* XPC_INFO_CHECK results: which invariant broke (the adversarial tests call it after each step). */
+#define XPC_BROKEN_SEG_PLACES (-100) /* a relay segment is in more than one place */
+#define XPC_BROKEN_CAP_BIT    (-101) /* a cap bit without a live entry and a CALL handle for it */
+#define XPC_BROKEN_LINK       (-102) /* a link pointer outside its stack */
+#define XPC_BROKEN_QUOTA      (-103) /* x-entries charged differ from x-entries owned */
 #define XPC_MODE_ENGINE   1 /* the hardware engine runs xcall/xret/swapseg */
 #define XPC_MODE_EMULATED 2 /* no engine (or xpc=emulate): the kernel traps and emulates them */
 /* The libxpc context ABI the kernel relies on when it ends a call the callee cannot finish: while
