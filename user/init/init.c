@@ -130,6 +130,7 @@ int main(int argc, char **argv)
         run_test("fuzz", "100000 1", 0);
         run_test("fptest", "", 0);
         run_test("xpctest", "", 0);
+        run_test("xpcattack", "", 0);
         sys_kstats(&after);
         leak_check(&before, &after);
         total_passed += after.selftest_passed;
