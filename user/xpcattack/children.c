@@ -103,8 +103,27 @@ static int hog(void)
     return 0;
 }
 
+/* Receives one endpoint message (the attacker's call handle travels in it) and answers. */
+static int epsink(void)
+{
+    char tag[8];
+    uint64_t ep = 0;
+    if (read_boot(tag, sizeof(tag), &ep) < 0)
+        return 2;
+    struct ipc_msg m = {0, {0}, 0};
+    if (ipc_recv(ep, &m) < 0)
+        return 3;
+    int got = MSGINFO_HANDLES(m.info) == 1 && sys_ipc_buffer()->handles[0] != 0;
+    m.info = MSGINFO(0, 1, 0);
+    m.mr[0] = (uint64_t)got;
+    ipc_reply_recv(ep, &m); /* answers, then waits for nothing: the parent kills it */
+    return 0;
+}
+
 int child_main(const char *role)
 {
+    if (strcmp(role, "epsink") == 0)
+        return epsink();
     if (strcmp(role, "ident") == 0)
         return ident();
     if (strcmp(role, "nocall") == 0)

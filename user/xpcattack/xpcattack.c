@@ -105,6 +105,27 @@ static void attack_handle_moves(struct victim *v)
     CHECK(kid > 0);
     CHECK_EQ(call(v->id[V_ECHO], 0, 0), ERR_XPC_INVALID_CAP);
     wait_close(kid);
+    /* In an endpoint message to another process. */
+    int64_t ep = sys_endpoint_create();
+    uint64_t ech[2], epdup = (uint64_t)sys_handle_duplicate((uint64_t)ep, RIGHT_SAME_RIGHTS);
+    sys_channel_create(ech);
+    sys_channel_write(ech[0], "ep", 2, &epdup, 1);
+    int64_t sink = spawn_with("epsink", ech[1]);
+    uint64_t mover = (uint64_t)sys_handle_duplicate(v->entry[V_SLOTLEN], RIGHT_SAME_RIGHTS);
+    sys_handle_close(v->entry[V_SLOTLEN]);
+    v->entry[V_SLOTLEN] = mover;
+    CHECK_EQ(xpc_bind(mover), v->id[V_SLOTLEN]);
+    CHECK_EQ(call(v->id[V_SLOTLEN], 0, 0), 0);
+    sys_ipc_buffer()->handles[0] = mover;
+    struct ipc_msg em = {MSGINFO(0, 0, 1), {0}, 0};
+    CHECK_EQ(ipc_call((uint64_t)ep, &em), 0);
+    CHECK_EQ(em.mr[0], 1); /* it arrived there */
+    v->entry[V_SLOTLEN] = 0;
+    CHECK_EQ(call(v->id[V_SLOTLEN], 0, 0), ERR_XPC_INVALID_CAP);
+    sys_kill((uint64_t)sink);
+    wait_close(sink);
+    sys_handle_close((uint64_t)ep);
+    sys_handle_close(ech[0]);
     /* A copy without CALL stays; the original goes. */
     int64_t h2 = v->entry[V_HOLDTP];
     int64_t nocall = sys_handle_duplicate((uint64_t)h2, RIGHT_TRANSFER);
