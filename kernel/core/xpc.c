@@ -8,8 +8,6 @@
 #include <kernel/riscv.h>
 #include <kernel/ipc.h>
 
-struct list *xpc_all_xthreads(void);
-
 #define XTBL_PAGES ((XPC_MAX_XENTRIES * XPC_XENTRY_SIZE + PAGE_SIZE - 1) / PAGE_SIZE)
 /* The identity arena: every struct xproc lives here, so an xcap value (which the engine hands a
  * callee as xcaller) names a slot of a region fixed at boot, never a heap address. */
