@@ -1,8 +1,8 @@
 /* xpcattack: the directed attacks of issue 19, each asserting the kernel's refusal, then the
  * randomized adversary for a fixed budget (adversary.c). argv[1] picks a role: none = the
  * suite (reporting {passed, failed} to init as utest does); "adversary STEPS SEED" = only the
- * randomized run (the long benchmark form); "victim" and the child roles (roles.c,
- * children.c). Runs the same with the engine and emulated. */
+ * randomized run (the long benchmark form); "fpcost" = only the FP-flavoured call's cycles;
+ * "victim" and the child roles (roles.c, children.c). Runs the same with the engine and emulated. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,6 +349,14 @@ int main(int argc, char **argv)
         int r = adversary_main(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
         printf("xpcattack: adversary %s\n", r == 0 ? "found nothing" : "BROKE AN INVARIANT");
         return r;
+    }
+    if (argc > 1 && strcmp(argv[1], "fpcost") == 0) { /* the figure alone, for the benchmark */
+        struct victim v;
+        if (victim_start(&v) < 0)
+            return 1;
+        measure_fp_call(&v);
+        victim_stop(&v);
+        return 0;
     }
     if (argc > 1)
         return child_main(argv[1]);
