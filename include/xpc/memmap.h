@@ -15,10 +15,15 @@
 #define MEMMAP_PLIC_SIZE    0x00600000ULL
 #define MEMMAP_UART0_BASE   0x10000000ULL /* ns16550a, reg-shift 0 */
 #define MEMMAP_UART0_SIZE   0x00000100ULL
+/* virtio-mmio transports: slot n at BASE + n * SIZE, n = 0..COUNT-1, on PLIC source IRQ + n. */
+#define MEMMAP_VIRTIO_BASE  0x10001000ULL
+#define MEMMAP_VIRTIO_SIZE  0x00001000ULL
+#define MEMMAP_VIRTIO_COUNT 8
 #define MEMMAP_DRAM_BASE    0x80000000ULL
 
 /* PLIC interrupt sources (QEMU virt numbering). */
 #define MEMMAP_UART0_IRQ           10
+#define MEMMAP_VIRTIO_IRQ          1  /* slot n raises source 1 + n */
 #define MEMMAP_PLIC_NUM_SOURCES    96 /* sources 1..95; 0 means "none" */
 #define MEMMAP_PLIC_NUM_PRIORITIES 7
 

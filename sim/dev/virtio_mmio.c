@@ -1,0 +1,508 @@
+/* The virtio-mmio transport, version 2 (virtio 1.2 §4.2), with split virtqueues (§2.7).
+ *
+ * Registers behave as QEMU 7.2's virtio-mmio with force-legacy=false: 32-bit registers (an
+ * 8-byte access is two 32-bit ones, as QEMU's memory core splits it), other widths and unknown
+ * offsets read 0 and ignore writes rather than fault, and an empty slot answers only magic,
+ * version and vendor. Everything the driver hands over by address (rings, descriptor tables,
+ * buffers) is checked against guest RAM before it is touched; anything malformed sets
+ * DEVICE_NEEDS_RESET and raises a configuration-change interrupt, as the spec asks, and the
+ * device does no more work until the driver resets it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtio.h"
+#include "xpc/memmap.h"
+
+#define VIRTIO_MAGIC  0x74726976 /* "virt" */
+#define VIRTIO_VENDOR 0x554d4551 /* "QEMU", what QEMU reports */
+
+enum {
+    REG_MAGIC = 0x000,
+    REG_VERSION = 0x004,
+    REG_DEVICE_ID = 0x008,
+    REG_VENDOR_ID = 0x00c,
+    REG_DEVICE_FEATURES = 0x010,
+    REG_DEVICE_FEATURES_SEL = 0x014,
+    REG_DRIVER_FEATURES = 0x020,
+    REG_DRIVER_FEATURES_SEL = 0x024,
+    REG_QUEUE_SEL = 0x030,
+    REG_QUEUE_NUM_MAX = 0x034,
+    REG_QUEUE_NUM = 0x038,
+    REG_QUEUE_READY = 0x044,
+    REG_QUEUE_NOTIFY = 0x050,
+    REG_INTERRUPT_STATUS = 0x060,
+    REG_INTERRUPT_ACK = 0x064,
+    REG_STATUS = 0x070,
+    REG_QUEUE_DESC_LOW = 0x080,
+    REG_QUEUE_DESC_HIGH = 0x084,
+    REG_QUEUE_DRIVER_LOW = 0x090,
+    REG_QUEUE_DRIVER_HIGH = 0x094,
+    REG_QUEUE_DEVICE_LOW = 0x0a0,
+    REG_QUEUE_DEVICE_HIGH = 0x0a4,
+    REG_CONFIG_GENERATION = 0x0fc,
+    REG_CONFIG = 0x100,
+};
+
+#define DESC_F_NEXT          1
+#define DESC_F_WRITE         2
+#define DESC_F_INDIRECT      4
+#define AVAIL_F_NO_INTERRUPT 1
+
+/* Requests started but not yet published, over all queues: the device's internal queue. */
+#define MAX_IN_FLIGHT 1024
+
+struct queue {
+    uint32_t num;
+    bool ready;
+    uint64_t desc, driver, device;
+    uint16_t last_avail; /* next available-ring slot the device consumes */
+    uint16_t used_idx;   /* the used ring's idx as the device last wrote it */
+};
+
+struct completion {
+    uint64_t done; /* modeled cycle at which it is published */
+    uint32_t head, len;
+    unsigned queue;
+};
+
+struct virtio_mmio {
+    uint64_t base;
+    const struct virtio_backend *be;
+    void *opaque;
+    struct dma_memory mem;
+    struct plic *plic;
+    unsigned irq;
+
+    uint32_t status, int_status;
+    uint32_t device_features_sel, driver_features_sel, queue_sel;
+    uint64_t driver_features;
+    bool kicked;  /* a notification waits for update() */
+    bool stalled; /* requests wait for room in `flight` */
+    struct queue q[VIRTIO_MMIO_MAX_QUEUES];
+
+    struct completion flight[MAX_IN_FLIGHT];
+    unsigned flight_head, flight_count;
+    uint64_t busy_until; /* the device serves one request at a time */
+
+    struct virtio_chain chain; /* scratch for the request being parsed */
+};
+
+static uint64_t offered_features(const struct virtio_mmio *t)
+{
+    return t->be->features | 1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_F_RING_INDIRECT_DESC;
+}
+
+static void drive_irq(struct virtio_mmio *t)
+{
+    if (t->plic)
+        plic_set_source(t->plic, t->irq, t->int_status != 0);
+}
+
+/* ---- guest RAM, bounds-checked ---- */
+
+static uint8_t *ram(const struct virtio_mmio *t, uint64_t pa, uint64_t len)
+{
+    uint64_t off = pa - t->mem.base;
+    if (off >= t->mem.size || len > t->mem.size - off)
+        return NULL;
+    return t->mem.host + off;
+}
+
+static void dma_written(struct virtio_mmio *t, uint64_t pa, uint64_t len)
+{
+    if (t->mem.written && len)
+        t->mem.written(t->mem.opaque, pa, len);
+}
+
+static uint16_t ld16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2); /* the host is little-endian, like virtio 1.x */
+    return v;
+}
+
+static uint32_t ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static uint64_t ld64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static void needs_reset(struct virtio_mmio *t)
+{
+    if (t->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
+        return;
+    t->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+    if (t->status & VIRTIO_STATUS_DRIVER_OK) {
+        t->int_status |= VIRTIO_INT_CONFIG_CHANGE;
+        drive_irq(t);
+    }
+}
+
+/* ---- virtqueues ---- */
+
+/* The three rings of a queue lie in RAM, aligned as §2.7 requires, with a power-of-two size. */
+static bool queue_valid(const struct virtio_mmio *t, const struct queue *q)
+{
+    uint64_t n = q->num;
+    return n && n <= t->be->queue_num_max && !(n & (n - 1)) && !(q->desc & 15) &&
+           !(q->driver & 1) && !(q->device & 3) && ram(t, q->desc, 16 * n) &&
+           ram(t, q->driver, 6 + 2 * n) && ram(t, q->device, 6 + 8 * n);
+}
+
+static bool add_segment(struct virtio_mmio *t, uint64_t addr, uint32_t len, bool writable)
+{
+    struct virtio_chain *c = &t->chain;
+    if (len == 0)
+        return true; /* nothing to move; never dereferenced */
+    uint8_t *host = ram(t, addr, len);
+    if (!host || c->n_out + c->n_in >= VIRTIO_MAX_SEGMENTS)
+        return false;
+    if (!writable && c->n_in) /* readable buffers must all come first (§2.7.4.2) */
+        return false;
+    c->seg[c->n_out + c->n_in] = (struct virtio_segment){.host = host, .pa = addr, .len = len};
+    if (writable) {
+        c->n_in++;
+        c->in_bytes += len;
+    } else {
+        c->n_out++;
+        c->out_bytes += len;
+    }
+    return true;
+}
+
+/* Follow the chain from `head` into t->chain. false: malformed (out of range, a loop, a bad
+ * indirect table, a buffer outside RAM). */
+static bool walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t head)
+{
+    struct virtio_chain *c = &t->chain;
+    c->n_out = c->n_in = 0;
+    c->out_bytes = c->in_bytes = 0;
+    uint64_t table = q->desc;
+    uint32_t table_len = q->num, idx = head, visited = 0;
+    bool indirect = false;
+    for (;;) {
+        if (idx >= table_len || ++visited > table_len)
+            return false;
+        const uint8_t *d = ram(t, table + 16ULL * idx, 16);
+        if (!d)
+            return false;
+        uint64_t addr = ld64(d);
+        uint32_t len = ld32(d + 8);
+        uint16_t flags = ld16(d + 12), next = ld16(d + 14);
+        if (flags & DESC_F_INDIRECT) {
+            /* One level only, never chained on, only when negotiated (§2.7.5.3). */
+            if (indirect || (flags & DESC_F_NEXT) ||
+                !(t->driver_features & 1ULL << VIRTIO_F_RING_INDIRECT_DESC) || len == 0 ||
+                len % 16 || len / 16 > VIRTIO_MAX_SEGMENTS || !ram(t, addr, len))
+                return false;
+            table = addr;
+            table_len = len / 16;
+            idx = 0;
+            visited = 0;
+            indirect = true;
+            continue;
+        }
+        if (!add_segment(t, addr, len, flags & DESC_F_WRITE))
+            return false;
+        if (!(flags & DESC_F_NEXT))
+            return true;
+        idx = next;
+    }
+}
+
+/* Start every request made available on queue `qi` since the last call. */
+static void start_requests(struct virtio_mmio *t, unsigned qi, uint64_t now)
+{
+    struct queue *q = &t->q[qi];
+    if (!queue_valid(t, q)) {
+        needs_reset(t);
+        return;
+    }
+    uint16_t avail_idx = ld16(ram(t, q->driver + 2, 2));
+    if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
+        needs_reset(t); /* more new entries than the ring holds */
+        return;
+    }
+    while (q->last_avail != avail_idx) {
+        if (t->flight_count == MAX_IN_FLIGHT) {
+            t->stalled = true; /* resume once something completes */
+            return;
+        }
+        uint32_t head = ld16(ram(t, q->driver + 4 + 2ULL * (q->last_avail % q->num), 2));
+        uint32_t used_len = 0;
+        uint64_t cycles = 0;
+        if (!walk_chain(t, q, head) ||
+            !t->be->request(t->opaque, qi, &t->chain, &used_len, &cycles)) {
+            needs_reset(t);
+            return;
+        }
+        for (unsigned i = 0; i < t->chain.n_in; i++) {
+            const struct virtio_segment *s = virtio_chain_in(&t->chain, i);
+            dma_written(t, s->pa, s->len);
+        }
+        uint64_t start = now > t->busy_until ? now : t->busy_until;
+        t->busy_until = start + cycles;
+        unsigned slot = (t->flight_head + t->flight_count++) % MAX_IN_FLIGHT;
+        t->flight[slot] =
+            (struct completion){.done = t->busy_until, .head = head, .len = used_len, .queue = qi};
+        q->last_avail++;
+    }
+}
+
+static void publish(struct virtio_mmio *t, const struct completion *c)
+{
+    struct queue *q = &t->q[c->queue];
+    if (!q->ready || !queue_valid(t, q))
+        return; /* the queue went away meanwhile: the request is dropped */
+    uint64_t entry = q->device + 4 + 8ULL * (q->used_idx % q->num);
+    uint8_t *e = ram(t, entry, 8);
+    memcpy(e, &c->head, 4);
+    memcpy(e + 4, &c->len, 4);
+    q->used_idx++;
+    memcpy(ram(t, q->device + 2, 2), &q->used_idx, 2);
+    dma_written(t, entry, 8);
+    dma_written(t, q->device + 2, 2);
+    if (!(ld16(ram(t, q->driver, 2)) & AVAIL_F_NO_INTERRUPT)) {
+        t->int_status |= VIRTIO_INT_USED_BUFFER;
+        drive_irq(t);
+    }
+}
+
+static void retire(struct virtio_mmio *t, uint64_t now)
+{
+    while (t->flight_count && t->flight[t->flight_head].done <= now) {
+        publish(t, &t->flight[t->flight_head]);
+        t->flight_head = (t->flight_head + 1) % MAX_IN_FLIGHT;
+        t->flight_count--;
+    }
+}
+
+void virtio_mmio_update(struct virtio_mmio *t, uint64_t now)
+{
+    if (!t->be)
+        return;
+    retire(t, now);
+    if (t->kicked || t->stalled) {
+        t->kicked = t->stalled = false;
+        bool live = (t->status & VIRTIO_STATUS_DRIVER_OK) &&
+                    !(t->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+        for (unsigned qi = 0; live && qi < t->be->num_queues; qi++) {
+            if (t->q[qi].ready)
+                start_requests(t, qi, now);
+            live = !(t->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+        }
+    }
+    retire(t, now); /* requests that cost nothing complete at once */
+}
+
+uint64_t virtio_mmio_next_deadline(const struct virtio_mmio *t)
+{
+    if (t->kicked)
+        return 0;
+    return t->flight_count ? t->flight[t->flight_head].done : UINT64_MAX;
+}
+
+uint32_t virtio_mmio_status(const struct virtio_mmio *t)
+{
+    return t->status;
+}
+
+/* ---- registers ---- */
+
+static void reset(struct virtio_mmio *t)
+{
+    t->status = 0;
+    t->int_status = 0;
+    t->device_features_sel = t->driver_features_sel = t->queue_sel = 0;
+    t->driver_features = 0;
+    t->kicked = t->stalled = false;
+    memset(t->q, 0, sizeof t->q);
+    t->flight_head = t->flight_count = 0;
+    if (t->be && t->be->reset)
+        t->be->reset(t->opaque);
+    drive_irq(t);
+}
+
+static void write_status(struct virtio_mmio *t, uint32_t value)
+{
+    if (value == 0) {
+        reset(t);
+        return;
+    }
+    /* FEATURES_OK sticks only for a subset of what is offered that includes VERSION_1 (§3.1.1). */
+    if ((value & VIRTIO_STATUS_FEATURES_OK) && !(t->status & VIRTIO_STATUS_FEATURES_OK) &&
+        ((t->driver_features & ~offered_features(t)) ||
+         !(t->driver_features & 1ULL << VIRTIO_F_VERSION_1)))
+        value &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
+    t->status = (value & 0xff & ~(uint32_t)VIRTIO_STATUS_DEVICE_NEEDS_RESET) |
+                (t->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+}
+
+static uint32_t read_reg(struct virtio_mmio *t, uint64_t off)
+{
+    if (!t->be) {
+        switch (off) {
+        case REG_MAGIC: return VIRTIO_MAGIC;
+        case REG_VERSION: return 2;
+        case REG_VENDOR_ID: return VIRTIO_VENDOR;
+        default: return 0;
+        }
+    }
+    struct queue *q = t->queue_sel < t->be->num_queues ? &t->q[t->queue_sel] : NULL;
+    switch (off) {
+    case REG_MAGIC: return VIRTIO_MAGIC;
+    case REG_VERSION: return 2;
+    case REG_DEVICE_ID: return t->be->device_id;
+    case REG_VENDOR_ID: return VIRTIO_VENDOR;
+    case REG_DEVICE_FEATURES:
+        return t->device_features_sel < 2
+                   ? (uint32_t)(offered_features(t) >> (32 * t->device_features_sel))
+                   : 0;
+    case REG_QUEUE_NUM_MAX: return q ? t->be->queue_num_max : 0;
+    case REG_QUEUE_READY: return q && q->ready;
+    case REG_INTERRUPT_STATUS: return t->int_status;
+    case REG_STATUS: return t->status;
+    case REG_CONFIG_GENERATION: return 0; /* the configuration never changes */
+    default: return 0;                    /* write-only or reserved */
+    }
+}
+
+static void set_half(uint64_t *field, bool high, uint32_t value)
+{
+    *field =
+        high ? (*field & 0xffffffffULL) | (uint64_t)value << 32 : (*field & ~0xffffffffULL) | value;
+}
+
+static void write_reg(struct virtio_mmio *t, uint64_t off, uint32_t value)
+{
+    if (!t->be)
+        return;
+    struct queue *q = t->queue_sel < t->be->num_queues ? &t->q[t->queue_sel] : NULL;
+    switch (off) {
+    case REG_DEVICE_FEATURES_SEL: t->device_features_sel = value; break;
+    case REG_DRIVER_FEATURES:
+        if (t->driver_features_sel < 2 && !(t->status & VIRTIO_STATUS_FEATURES_OK))
+            set_half(&t->driver_features, t->driver_features_sel, value);
+        break;
+    case REG_DRIVER_FEATURES_SEL: t->driver_features_sel = value; break;
+    case REG_QUEUE_SEL: t->queue_sel = value; break;
+    case REG_QUEUE_NUM:
+        if (q)
+            q->num = value;
+        break;
+    case REG_QUEUE_READY:
+        if (q) {
+            q->ready = value & 1;
+            if (!q->ready)
+                q->last_avail = q->used_idx = 0;
+        }
+        break;
+    case REG_QUEUE_NOTIFY:
+        if (value < t->be->num_queues)
+            t->kicked = true;
+        break;
+    case REG_INTERRUPT_ACK:
+        t->int_status &= ~value;
+        drive_irq(t);
+        break;
+    case REG_STATUS: write_status(t, value); break;
+    case REG_QUEUE_DESC_LOW:
+    case REG_QUEUE_DESC_HIGH:
+        if (q)
+            set_half(&q->desc, off == REG_QUEUE_DESC_HIGH, value);
+        break;
+    case REG_QUEUE_DRIVER_LOW:
+    case REG_QUEUE_DRIVER_HIGH:
+        if (q)
+            set_half(&q->driver, off == REG_QUEUE_DRIVER_HIGH, value);
+        break;
+    case REG_QUEUE_DEVICE_LOW:
+    case REG_QUEUE_DEVICE_HIGH:
+        if (q)
+            set_half(&q->device, off == REG_QUEUE_DEVICE_HIGH, value);
+        break;
+    default: break; /* read-only or reserved: ignored, as QEMU does */
+    }
+}
+
+static uint32_t read_config(struct virtio_mmio *t, uint64_t off, unsigned size)
+{
+    uint8_t buf[4] = {0};
+    if (t->be && off + size <= t->be->config_size)
+        t->be->read_config(t->opaque, (uint32_t)off, buf, size);
+    uint32_t v;
+    memcpy(&v, buf, 4);
+    return v;
+}
+
+/* One access of 1, 2 or 4 bytes. */
+static uint32_t read32(struct virtio_mmio *t, uint64_t off, unsigned size)
+{
+    if (off >= REG_CONFIG)
+        return read_config(t, off - REG_CONFIG, size);
+    return size == 4 && !(off & 3) ? read_reg(t, off) : 0;
+}
+
+static bool mmio_read(void *opaque, uint64_t off, unsigned size, uint64_t *value)
+{
+    struct virtio_mmio *t = opaque;
+    if (size == 8) /* two 32-bit accesses, low half first */
+        *value = read32(t, off, 4) | (uint64_t)read32(t, off + 4, 4) << 32;
+    else
+        *value = read32(t, off, size);
+    return true;
+}
+
+static bool mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t value)
+{
+    struct virtio_mmio *t = opaque;
+    if (size == 8) {
+        mmio_write(opaque, off, 4, (uint32_t)value);
+        return mmio_write(opaque, off + 4, 4, value >> 32);
+    }
+    /* The configuration of the devices here has no writable field. */
+    if (off < REG_CONFIG && size == 4 && !(off & 3))
+        write_reg(t, off, (uint32_t)value);
+    return true;
+}
+
+struct virtio_mmio *virtio_mmio_create(uint64_t base, const struct virtio_backend *backend,
+                                       void *opaque, struct dma_memory mem, struct plic *plic,
+                                       unsigned irq)
+{
+    if (backend && (backend->num_queues == 0 || backend->num_queues > VIRTIO_MMIO_MAX_QUEUES))
+        return NULL;
+    struct virtio_mmio *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->base = base;
+    t->be = backend;
+    t->opaque = opaque;
+    t->mem = mem;
+    t->plic = plic;
+    t->irq = irq;
+    return t;
+}
+
+void virtio_mmio_destroy(struct virtio_mmio *t)
+{
+    free(t);
+}
+
+struct device virtio_mmio_device(struct virtio_mmio *t)
+{
+    return (struct device){.name = "virtio-mmio",
+                           .base = t->base,
+                           .size = MEMMAP_VIRTIO_SIZE,
+                           .opaque = t,
+                           .read = mmio_read,
+                           .write = mmio_write};
+}
