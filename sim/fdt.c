@@ -174,6 +174,19 @@ static int build_soc(void *fdt, const struct fdt_config *cfg, const struct fdt_p
     TRY(prop_strings(fdt, "compatible", test_compat, sizeof(test_compat)));
     TRY(fdt_end_node(fdt));
 
+    /* All eight transports, filled or not, highest slot first: QEMU adds each node in front of
+     * the previous one. Linux probes them in this order, so the disk in the highest slot is
+     * vda on both machines. */
+    for (unsigned n = MEMMAP_VIRTIO_COUNT; n-- > 0;) {
+        uint64_t base = MEMMAP_VIRTIO_BASE + n * MEMMAP_VIRTIO_SIZE;
+        TRY(begin_node_at(fdt, "virtio_mmio", base));
+        TRY(fdt_property_u32(fdt, "interrupts", MEMMAP_VIRTIO_IRQ + n));
+        TRY(fdt_property_u32(fdt, "interrupt-parent", ph->plic));
+        TRY(prop_reg64(fdt, base, MEMMAP_VIRTIO_SIZE));
+        TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        TRY(fdt_end_node(fdt));
+    }
+
     return fdt_end_node(fdt);
 }
 

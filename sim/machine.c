@@ -14,6 +14,8 @@
 #include <libfdt.h>
 
 #include "block.h"
+#include "dev/virtio.h"
+#include "dev/virtio_blk.h"
 #include "fdt.h"
 #include "loader.h"
 #include "mmu.h"
@@ -170,6 +172,67 @@ static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64
     return 0;
 }
 
+/* Device DMA stored into guest RAM: code decoded from there is stale, as after a CPU store. */
+static void dma_written(void *opaque, uint64_t pa, uint64_t len)
+{
+    struct machine *m = opaque;
+    uint64_t off = pa - m->ram_base;
+    if (off >= m->ram_size || !len)
+        return;
+    uint64_t end = len > m->ram_size - off ? m->ram_size : off + len;
+    for (uint64_t chunk = off & ~63ULL; chunk < end; chunk += 64) {
+        uint64_t marks = m->code_page[chunk >> 12];
+        if (!marks) { /* no code anywhere in this page: skip to the next one */
+            chunk = (chunk | 0xfff) - 63;
+            continue;
+        }
+        if ((marks >> ((chunk >> 6) & 63)) & 1) {
+            block_cache_flush(m->hart.blocks);
+            machine_clear_code_marks(m);
+            return;
+        }
+    }
+}
+
+/* The eight virtio-mmio transports QEMU's virt board always has, with a block device in the
+ * slots the command line filled. */
+static int add_virtio(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+    struct timing_params defaults;
+    const struct timing_params *tp = cfg->timing_params;
+    if (!tp) {
+        timing_params_defaults(&defaults);
+        tp = &defaults;
+    }
+    struct dma_memory mem = {.host = m->ram,
+                             .base = m->ram_base,
+                             .size = m->ram_size,
+                             .opaque = m,
+                             .written = dma_written};
+    for (unsigned n = 0; n < MEMMAP_VIRTIO_COUNT; n++) {
+        const struct machine_drive *d = &cfg->drives[n];
+        const struct virtio_backend *be = NULL;
+        if (d->path) {
+            struct virtio_blk_options o = {.path = d->path,
+                                           .readonly = d->readonly,
+                                           .snapshot = d->snapshot,
+                                           .serial = d->serial,
+                                           .request_cycles = tp->blk_request_cycles,
+                                           .sector_cycles = tp->blk_sector_cycles};
+            m->blk[n] = virtio_blk_open(&o, err, errlen);
+            if (!m->blk[n])
+                return -1;
+            be = virtio_blk_backend(m->blk[n]);
+        }
+        m->virtio[n] = virtio_mmio_create(MEMMAP_VIRTIO_BASE + n * MEMMAP_VIRTIO_SIZE, be,
+                                          m->blk[n], mem, m->plic, MEMMAP_VIRTIO_IRQ + n);
+        if (!m->virtio[n])
+            return errmsg(err, errlen, "out of memory");
+        machine_add_device(m, virtio_mmio_device(m->virtio[n]));
+    }
+    return 0;
+}
+
 int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -228,6 +291,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
     machine_add_device(m, clint_device(m->clint));
     machine_add_device(m, plic_device(m->plic));
     machine_add_device(m, uart_device(m->uart));
+    if (add_virtio(m, cfg, err, errlen))
+        return -1;
 
     /* Images, placed as QEMU 7.2's virt machine places them. */
     struct guest_ram ram = {.host = m->ram, .base = m->ram_base, .size = m->ram_size};
@@ -290,6 +355,11 @@ void machine_destroy(struct machine *m)
         htif_destroy(m->htif);
     if (m->bootrom)
         bootrom_destroy(m->bootrom);
+    for (unsigned n = 0; n < MEMMAP_VIRTIO_COUNT; n++) {
+        if (m->virtio[n])
+            virtio_mmio_destroy(m->virtio[n]);
+        virtio_blk_close(m->blk[n]);
+    }
     if (m->uart)
         uart_destroy(m->uart);
     if (m->plic)
@@ -355,6 +425,17 @@ void machine_events(struct machine *m)
     h->irq_check = true;
 
     uint64_t next = h->cycle + POLL_INTERVAL_CYCLES;
+    /* Device completions are due at modeled cycles, not mtime ticks. */
+    bool device_busy = false;
+    for (unsigned n = 0; n < MEMMAP_VIRTIO_COUNT; n++) {
+        virtio_mmio_update(m->virtio[n], h->cycle);
+        uint64_t due = virtio_mmio_next_deadline(m->virtio[n]);
+        if (due != UINT64_MAX) {
+            device_busy = true;
+            due = due > h->cycle ? due : h->cycle + 1;
+            next = due < next ? due : next;
+        }
+    }
     uint64_t deadline = clint_next_deadline(m->clint);
     if (deadline != UINT64_MAX) {
         uint64_t now = machine_mtime(m);
@@ -363,7 +444,7 @@ void machine_events(struct machine *m)
         uint64_t at = (h->cycle / cpt + ticks) * cpt;
         if (ticks < (UINT64_MAX / cpt) / 2 && at < next)
             next = at > h->cycle ? at : h->cycle + 1;
-    } else if (h->wfi && !((h->csr.mip | h->mip_hw) & h->csr.mie)) {
+    } else if (h->wfi && !device_busy && !((h->csr.mip | h->mip_hw) & h->csr.mie)) {
         idle_until_input(m);
         uart_poll(m->uart);
     }

@@ -7,6 +7,7 @@
 
 #include "cpu.h"
 #include "dev.h"
+#include "xpc/memmap.h"
 
 #define MACHINE_MAX_DEVICES 16
 
@@ -15,6 +16,14 @@ struct timing_params;
 /* What QEMU's virt machine has when no flag says otherwise. */
 #define MACHINE_DEFAULT_RAM_SIZE (128ULL << 20)
 #define MACHINE_DEFAULT_BIOS     "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf"
+
+/* A virtio-blk device on a raw image (QEMU's -drive/-device, see sim/drive.h). */
+struct machine_drive {
+    const char *path; /* NULL: the slot is empty */
+    bool readonly;
+    bool snapshot;
+    const char *serial;
+};
 
 struct machine_config {
     uint64_t ram_size;
@@ -32,6 +41,7 @@ struct machine_config {
     unsigned xpc_cache_entries;
     bool xpc_cache;       /* the engine cache (ablation: off) */
     bool xpc_nonblocking; /* the non-blocking link stack (ablation: off) */
+    struct machine_drive drives[MEMMAP_VIRTIO_COUNT]; /* by virtio-mmio slot */
 };
 
 struct machine {
@@ -56,6 +66,8 @@ struct machine {
     struct uart *uart;
     struct bootrom *bootrom;
     struct htif *htif;
+    struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
+    struct virtio_blk *blk[MEMMAP_VIRTIO_COUNT];
     struct machine_exit exit;
 
     uint64_t cycles_per_tick; /* core cycles per mtime tick */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "drive.h"
 #include "machine.h"
 #include "options.h"
 #include "timing/timing.h"
@@ -23,6 +24,7 @@ struct settings {
     const char *phase_map;
     uint64_t phase_start, phase_stop;
     bool phase_start_set, phase_stop_set;
+    struct drive_set drives;
 };
 
 static bool parse_size(const char *s, uint64_t *out)
@@ -105,6 +107,16 @@ static int ignore(void *st, char *v, char *err, size_t errlen)
 {
     (void)st, (void)v, (void)err, (void)errlen;
     return 0;
+}
+
+static int add_drive(void *st, char *v, char *err, size_t errlen)
+{
+    return drive_parse(&((struct settings *)st)->drives, v, err, errlen);
+}
+
+static int add_device(void *st, char *v, char *err, size_t errlen)
+{
+    return drive_device_parse(&((struct settings *)st)->drives, v, err, errlen);
 }
 
 static int set_max_insns(void *st, char *v, char *err, size_t errlen)
@@ -223,6 +235,13 @@ static const struct opt options[] = {
      .help = "use this device tree blob instead of the generated one"},
     {"-machine", "-M", " virt[,dumpdtb=FILE]", CALL(set_machine),
      .help = "the machine; dumpdtb= writes the generated device tree and exits"},
+    {"-drive", NULL, " file=IMAGE,format=raw,if=none,id=ID[,readonly=on][,snapshot=on]",
+     CALL(add_drive),
+     .help = "a raw disk image for -device; if=virtio instead of if=none,id=\n"
+             "adds the virtio-blk disk at once"},
+    {"-device", NULL, " virtio-blk-device,drive=ID[,serial=S]", CALL(add_device),
+     .help = "a virtio-blk disk in the highest free virtio-mmio slot\n"
+             "(the first at 0x10008000, as on QEMU)"},
     {"-smp", NULL, " 1", CALL(set_smp), .help = "one hart (accepted for compatibility)"},
     {"-nographic", NULL, NULL, CALL(ignore), .help = "accepted: the console is always on stdio"},
     {"-serial", NULL, " X", CALL(ignore), .help = "accepted and ignored (the UART is on stdio)"},
@@ -322,6 +341,8 @@ static int settings_finish(struct settings *s, struct timing_phases **phases)
     cfg->xpc_nonblocking = tp->nonblocking_link != 0;
     cfg->timing_params = tp;
     if (cfg->timing && timing_params_check(tp, err, sizeof err))
+        return fprintf(stderr, "xpcsim: %s\n", err), 2;
+    if (drive_assign(&s->drives, cfg->drives, err, sizeof err))
         return fprintf(stderr, "xpcsim: %s\n", err), 2;
     /* The profiler charges the cycle model's cycles: without the model there are none. */
     bool window = s->phase_start_set || s->phase_stop_set;

@@ -73,6 +73,10 @@ static const struct param_desc params[] = {
     P(swapseg_cycles, PARAM_INT, 1, 0, 10000, "swapseg engine work besides its seg-list access"),
     P(xpc_redirect_cycles, PARAM_INT, 3, 0, 1000, "pipeline refill after xcall/xret change pc"),
     P(xpc_word_cycles, PARAM_INT, 1, 0, 1000, "one engine word access hitting in the D-cache"),
+    P(blk_request_cycles, PARAM_INT, 10000, 0, 1000000000,
+      "virtio-blk: cycles from notify to completion of any request (device latency)"),
+    P(blk_sector_cycles, PARAM_INT, 256, 0, 1000000000,
+      "virtio-blk: cycles per 512-byte sector transferred (bandwidth: 512 B / this)"),
 };
 
 #define NPARAMS (sizeof params / sizeof params[0])

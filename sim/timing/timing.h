@@ -70,6 +70,9 @@ struct timing_params {
     uint64_t swapseg_cycles;      /* engine work of swapseg besides its seg-list access */
     uint64_t xpc_redirect_cycles; /* pipeline refill after xcall/xret changed pc and satp */
     uint64_t xpc_word_cycles;     /* one engine word access that hits in the D-cache */
+    /* Devices (charged with the model on or off: they set when a completion interrupt comes). */
+    uint64_t blk_request_cycles; /* virtio-blk: fixed cost of every request */
+    uint64_t blk_sector_cycles;  /* virtio-blk: each 512-byte sector read or written */
 };
 
 /* The modeled clock when no flag sets it, with the model on (core_hz) or off (--core-hz). */

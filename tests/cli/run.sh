@@ -73,6 +73,31 @@ expect 1 "multiple of 10 MHz" -- --core-hz 15000000 -bios none
 printf '\000\000\000\000' >"$work/trap-loop.bin"
 expect 3 "traps (--max-insns)" -- -bios none -kernel "$work/trap-loop.bin" --max-insns 100000
 
+# Disks (-drive, -device): bad images and bad options, each named in one line.
+head -c 1024 /dev/zero >"$work/disk.img"
+head -c 1000 /dev/zero >"$work/odd.img"
+disk="file=$work/disk.img,format=raw"
+expect 1 "cannot open $work/missing.img" -- -bios none -drive "file=$work/missing.img,format=raw,if=virtio"
+expect 1 "not a multiple of 512" -- -bios none -drive "file=$work/odd.img,format=raw,if=virtio"
+expect 1 "Is a directory" -- -bios none -drive "file=$work,format=raw,if=virtio"
+expect 1 "not a regular file" -- -bios none -drive "file=$work,format=raw,if=virtio,readonly=on"
+expect 2 "unknown option 'cache'" -- -bios none -drive "$disk,if=virtio,cache=none"
+expect 2 "format 'qcow2' is not supported" -- -bios none -drive "file=$work/disk.img,format=qcow2,if=virtio"
+expect 2 "if=scsi is not supported" -- -bios none -drive "$disk,if=scsi"
+expect 2 "give if=none" -- -bios none -drive "$disk"
+expect 2 "no file=" -- -bios none -drive "format=raw,if=virtio"
+expect 2 "readonly takes on or off" -- -bios none -drive "$disk,if=virtio,readonly=maybe"
+expect 2 "no -drive with if=none,id=nope" -- -bios none -drive "$disk,if=none,id=d0" -device virtio-blk-device,drive=nope
+expect 2 "already in use" -- -bios none -drive "$disk,if=none,id=d0" -device virtio-blk-device,drive=d0 -device virtio-blk-device,drive=d0
+expect 2 "'virtio-net-device' is not supported" -- -bios none -device virtio-net-device
+expect 2 "unknown option 'bootindex'" -- -bios none -drive "$disk,if=none,id=d0" -device virtio-blk-device,drive=d0,bootindex=1
+expect 2 "8 virtio-mmio slots" -- -bios none -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" \
+    -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" \
+    -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" \
+    -drive "$disk,if=virtio,snapshot=on"
+
+# --help and a dumped device tree succeed.
+
 # --help, both forms of a value, and a dumped device tree succeed.
 if timeout 10 "$xpcsim" --xpc-cache-entries 8 -xpc-cache-entries=9 --timing=rocket --timing-params >/dev/null; then
     pass=$((pass + 1)); echo "PASS  a value as the next argument or after '='"

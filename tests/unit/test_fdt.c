@@ -218,12 +218,32 @@ Test(fdt, nothing_that_is_not_emulated)
 {
     struct fdt_config cfg = config(1);
     build(&cfg);
-    cr_expect_lt(fdt_node_offset_by_compatible(blob, -1, "virtio,mmio"), 0);
     cr_expect_lt(fdt_node_offset_by_compatible(blob, -1, "pci-host-ecam-generic"), 0);
     cr_expect_lt(fdt_node_offset_by_compatible(blob, -1, "cfi-flash"), 0);
     cr_expect_lt(fdt_node_offset_by_compatible(blob, -1, "google,goldfish-rtc"), 0);
     cr_expect_lt(fdt_node_offset_by_compatible(blob, -1, "qemu,fw-cfg-mmio"), 0);
     cr_expect_lt(fdt_node_offset_by_compatible(blob, -1, "riscv,pmu"), 0);
+}
+
+/* QEMU lists all eight virtio-mmio transports, filled or not, the highest slot first. */
+Test(fdt, virtio_mmio_slots)
+{
+    struct fdt_config cfg = config(1);
+    build(&cfg);
+    int plic = node("/soc/plic@c000000");
+    int prev = -1;
+    for (unsigned n = MEMMAP_VIRTIO_COUNT; n-- > 0;) {
+        char path[64];
+        uint64_t base = MEMMAP_VIRTIO_BASE + n * MEMMAP_VIRTIO_SIZE;
+        snprintf(path, sizeof path, "/soc/virtio_mmio@%llx", (unsigned long long)base);
+        int off = node(path);
+        cr_expect_gt(off, prev, "%s comes after the slot above it", path);
+        prev = off;
+        expect_reg(path, base, MEMMAP_VIRTIO_SIZE);
+        cr_expect_str_eq(string(path, "compatible"), "virtio,mmio");
+        cr_expect_eq(cell(path, "interrupts", 0), MEMMAP_VIRTIO_IRQ + n);
+        cr_expect_eq(fdt_node_offset_by_phandle(blob, cell(path, "interrupt-parent", 0)), plic);
+    }
 }
 
 Test(fdt, phandles_are_unique)
@@ -316,6 +336,14 @@ Test(fdt, matches_qemu_virt_for_emulated_nodes, .timeout = 60)
         "/soc/plic@c000000",
         "/soc/serial@10000000",
         "/soc/test@100000",
+        "/soc/virtio_mmio@10001000",
+        "/soc/virtio_mmio@10002000",
+        "/soc/virtio_mmio@10003000",
+        "/soc/virtio_mmio@10004000",
+        "/soc/virtio_mmio@10005000",
+        "/soc/virtio_mmio@10006000",
+        "/soc/virtio_mmio@10007000",
+        "/soc/virtio_mmio@10008000",
     };
     static const char *const may_differ[] = {"riscv,isa", "riscv,ndev"};
     for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
