@@ -429,6 +429,10 @@ void machine_events(struct machine *m)
     bool device_busy = false;
     for (unsigned n = 0; n < MEMMAP_VIRTIO_COUNT; n++) {
         virtio_mmio_update(m->virtio[n], h->cycle);
+        const char *why = virtio_mmio_take_error(m->virtio[n]);
+        if (why) /* as QEMU reports a broken virtqueue; the guest sees DEVICE_NEEDS_RESET */
+            fprintf(stderr, "xpcsim: virtio-mmio@%llx: %s; the device needs a reset\n",
+                    (unsigned long long)(MEMMAP_VIRTIO_BASE + n * MEMMAP_VIRTIO_SIZE), why);
         uint64_t due = virtio_mmio_next_deadline(m->virtio[n]);
         if (due != UINT64_MAX) {
             device_busy = true;

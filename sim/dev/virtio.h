@@ -100,5 +100,7 @@ void virtio_mmio_update(struct virtio_mmio *t, uint64_t now);
 uint64_t virtio_mmio_next_deadline(const struct virtio_mmio *t);
 /* The Status register, for tests and diagnostics. */
 uint32_t virtio_mmio_status(const struct virtio_mmio *t);
+/* Why the device last set DEVICE_NEEDS_RESET (once; NULL when nothing new), for a diagnostic. */
+const char *virtio_mmio_take_error(struct virtio_mmio *t);
 
 #endif

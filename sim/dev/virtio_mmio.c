@@ -76,8 +76,9 @@ struct virtio_mmio {
     uint32_t status, int_status;
     uint32_t device_features_sel, driver_features_sel, queue_sel;
     uint64_t driver_features;
-    bool kicked;  /* a notification waits for update() */
-    bool stalled; /* requests wait for room in `flight` */
+    bool kicked;       /* a notification waits for update() */
+    bool stalled;      /* requests wait for room in `flight` */
+    const char *error; /* why the device last asked for a reset, until taken */
     struct queue q[VIRTIO_MMIO_MAX_QUEUES];
 
     struct completion flight[MAX_IN_FLIGHT];
@@ -135,10 +136,11 @@ static uint64_t ld64(const uint8_t *p)
     return v;
 }
 
-static void needs_reset(struct virtio_mmio *t)
+static void needs_reset(struct virtio_mmio *t, const char *why)
 {
     if (t->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
         return;
+    t->error = why;
     t->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
     if (t->status & VIRTIO_STATUS_DRIVER_OK) {
         t->int_status |= VIRTIO_INT_CONFIG_CHANGE;
@@ -149,24 +151,30 @@ static void needs_reset(struct virtio_mmio *t)
 /* ---- virtqueues ---- */
 
 /* The three rings of a queue lie in RAM, aligned as §2.7 requires, with a power-of-two size. */
-static bool queue_valid(const struct virtio_mmio *t, const struct queue *q)
+static const char *queue_problem(const struct virtio_mmio *t, const struct queue *q)
 {
     uint64_t n = q->num;
-    return n && n <= t->be->queue_num_max && !(n & (n - 1)) && !(q->desc & 15) &&
-           !(q->driver & 1) && !(q->device & 3) && ram(t, q->desc, 16 * n) &&
-           ram(t, q->driver, 6 + 2 * n) && ram(t, q->device, 6 + 8 * n);
+    if (!n || n > t->be->queue_num_max || (n & (n - 1)))
+        return "queue size is not a power of two up to QueueNumMax";
+    if ((q->desc & 15) || (q->driver & 1) || (q->device & 3))
+        return "a ring is misaligned";
+    if (!ram(t, q->desc, 16 * n) || !ram(t, q->driver, 6 + 2 * n) || !ram(t, q->device, 6 + 8 * n))
+        return "a ring is not in RAM";
+    return NULL;
 }
 
-static bool add_segment(struct virtio_mmio *t, uint64_t addr, uint32_t len, bool writable)
+static const char *add_segment(struct virtio_mmio *t, uint64_t addr, uint32_t len, bool writable)
 {
     struct virtio_chain *c = &t->chain;
     if (len == 0)
-        return true; /* nothing to move; never dereferenced */
+        return NULL; /* nothing to move; never dereferenced */
     uint8_t *host = ram(t, addr, len);
-    if (!host || c->n_out + c->n_in >= VIRTIO_MAX_SEGMENTS)
-        return false;
+    if (!host)
+        return "a buffer is not in RAM";
+    if (c->n_out + c->n_in >= VIRTIO_MAX_SEGMENTS)
+        return "a chain is too long";
     if (!writable && c->n_in) /* readable buffers must all come first (§2.7.4.2) */
-        return false;
+        return "a readable buffer follows a writable one";
     c->seg[c->n_out + c->n_in] = (struct virtio_segment){.host = host, .pa = addr, .len = len};
     if (writable) {
         c->n_in++;
@@ -175,12 +183,11 @@ static bool add_segment(struct virtio_mmio *t, uint64_t addr, uint32_t len, bool
         c->n_out++;
         c->out_bytes += len;
     }
-    return true;
+    return NULL;
 }
 
-/* Follow the chain from `head` into t->chain. false: malformed (out of range, a loop, a bad
- * indirect table, a buffer outside RAM). */
-static bool walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t head)
+/* Follow the chain from `head` into t->chain. NULL, or what is malformed. */
+static const char *walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t head)
 {
     struct virtio_chain *c = &t->chain;
     c->n_out = c->n_in = 0;
@@ -189,11 +196,13 @@ static bool walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t he
     uint32_t table_len = q->num, idx = head, visited = 0;
     bool indirect = false;
     for (;;) {
-        if (idx >= table_len || ++visited > table_len)
-            return false;
+        if (idx >= table_len)
+            return "a descriptor index is out of range";
+        if (++visited > table_len)
+            return "a descriptor chain loops";
         const uint8_t *d = ram(t, table + 16ULL * idx, 16);
         if (!d)
-            return false;
+            return "a descriptor is not in RAM";
         uint64_t addr = ld64(d);
         uint32_t len = ld32(d + 8);
         uint16_t flags = ld16(d + 12), next = ld16(d + 14);
@@ -202,7 +211,7 @@ static bool walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t he
             if (indirect || (flags & DESC_F_NEXT) ||
                 !(t->driver_features & 1ULL << VIRTIO_F_RING_INDIRECT_DESC) || len == 0 ||
                 len % 16 || len / 16 > VIRTIO_MAX_SEGMENTS || !ram(t, addr, len))
-                return false;
+                return "bad indirect descriptor";
             table = addr;
             table_len = len / 16;
             idx = 0;
@@ -210,10 +219,9 @@ static bool walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t he
             indirect = true;
             continue;
         }
-        if (!add_segment(t, addr, len, flags & DESC_F_WRITE))
-            return false;
-        if (!(flags & DESC_F_NEXT))
-            return true;
+        const char *why = add_segment(t, addr, len, flags & DESC_F_WRITE);
+        if (why || !(flags & DESC_F_NEXT))
+            return why;
         idx = next;
     }
 }
@@ -222,13 +230,14 @@ static bool walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t he
 static void start_requests(struct virtio_mmio *t, unsigned qi, uint64_t now)
 {
     struct queue *q = &t->q[qi];
-    if (!queue_valid(t, q)) {
-        needs_reset(t);
+    const char *why = queue_problem(t, q);
+    if (why) {
+        needs_reset(t, why);
         return;
     }
     uint16_t avail_idx = ld16(ram(t, q->driver + 2, 2));
     if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
-        needs_reset(t); /* more new entries than the ring holds */
+        needs_reset(t, "the available index ran more than a ring ahead");
         return;
     }
     while (q->last_avail != avail_idx) {
@@ -239,9 +248,11 @@ static void start_requests(struct virtio_mmio *t, unsigned qi, uint64_t now)
         uint32_t head = ld16(ram(t, q->driver + 4 + 2ULL * (q->last_avail % q->num), 2));
         uint32_t used_len = 0;
         uint64_t cycles = 0;
-        if (!walk_chain(t, q, head) ||
-            !t->be->request(t->opaque, qi, &t->chain, &used_len, &cycles)) {
-            needs_reset(t);
+        why = walk_chain(t, q, head);
+        if (!why && !t->be->request(t->opaque, qi, &t->chain, &used_len, &cycles))
+            why = "the device cannot parse the request";
+        if (why) {
+            needs_reset(t, why);
             return;
         }
         for (unsigned i = 0; i < t->chain.n_in; i++) {
@@ -260,7 +271,7 @@ static void start_requests(struct virtio_mmio *t, unsigned qi, uint64_t now)
 static void publish(struct virtio_mmio *t, const struct completion *c)
 {
     struct queue *q = &t->q[c->queue];
-    if (!q->ready || !queue_valid(t, q))
+    if (!q->ready || queue_problem(t, q))
         return; /* the queue went away meanwhile: the request is dropped */
     uint64_t entry = q->device + 4 + 8ULL * (q->used_idx % q->num);
     uint8_t *e = ram(t, entry, 8);
@@ -313,6 +324,13 @@ uint64_t virtio_mmio_next_deadline(const struct virtio_mmio *t)
 uint32_t virtio_mmio_status(const struct virtio_mmio *t)
 {
     return t->status;
+}
+
+const char *virtio_mmio_take_error(struct virtio_mmio *t)
+{
+    const char *why = t->error;
+    t->error = NULL;
+    return why;
 }
 
 /* ---- registers ---- */

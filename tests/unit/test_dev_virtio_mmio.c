@@ -214,6 +214,8 @@ static void expect_needs_reset(const char *what)
     cr_expect(needs_reset(), "%s", what);
     cr_expect(rd(R_INT_STATUS) & VIRTIO_INT_CONFIG_CHANGE, "%s: config interrupt", what);
     cr_expect_eq(used_idx(), 0, "%s: nothing published", what);
+    cr_expect_not_null(virtio_mmio_take_error(vt.t), "%s: a reason for the diagnostic", what);
+    cr_expect_null(virtio_mmio_take_error(vt.t), "%s: said once", what);
     /* Dead until reset: a good request now is ignored; after a reset the device works again. */
     vt_request(VIRTIO_BLK_T_FLUSH, 0, 0);
     vt_complete();
