@@ -61,7 +61,8 @@ test: sim
 	    "xpc-kernel-cycles:tests/xpc/kernel-cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/kernel/kernel-bench.elf $(BUILD)/kernel/kernel-bench-flush.elf" \
 	    "experiments-selftest:$(MAKE) -s -C bench/experiments test" \
 	    "fs:$(MAKE) -s -C tests/fs" \
-	    "fs-tools:$(MAKE) -s -C fs tools guest && tests/fs/tools.sh $(BUILD)/tools"
+	    "fs-tools:$(MAKE) -s -C fs tools guest && tests/fs/tools.sh $(BUILD)/tools" \
+	    "rtl:$(MAKE) -s -C tests/rtl"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

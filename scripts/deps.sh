@@ -3,11 +3,12 @@
 # Versions are those of Debian 12 (bookworm); see docs/building.md.
 set -eu
 PACKAGES="build-essential gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
-opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3"
+opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3
+verilator=5.006-3 yosys=0.23-6"
 
 missing=""
 for p in $PACKAGES; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    dpkg-query -W -f='${Status}' "${p%%=*}" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
