@@ -1,7 +1,8 @@
 #!/bin/sh
 # Self-test of the experiment scripts: e1, e3, e4 and e5 run on a made-up kernel benchmark log
 # and a stand-in for xpcsim that prints fixed BENCH lines, and their tables, CSVs and plots are
-# checked against the numbers put in, with the XPC lines absent and then present.
+# checked against the numbers put in, with the XPC lines absent and then present; e9 runs on a
+# stand-in synthesis runner.
 #   selftest.sh        prints PASS/FAIL per check, exits non-zero on any failure
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -114,6 +115,23 @@ mkdir -p "$r"
 echo "no results here" >"$r/kernel-bench.log"
 check "e4 refuses a log without E4 lines" sh -c "! env BUILD='$t' RESULTS='$r' XPCSIM='$t/xpcsim' KERNEL_BENCH='$t/kernel-bench.elf' '$here/e4.sh'"
 check "e1 names a missing xpcsim" sh -c "env BUILD='$t' RESULTS='$r' XPCSIM='$t/nothing' '$here/e1.sh' 2>&1 | grep -q 'missing $t/nothing (build it with: make -C sim)'"
+
+# 5. E9 on a stand-in synthesis runner: the CSV's columns and the share of the Rocket system.
+r=$t/r5
+mkdir -p "$r"
+cat >"$t/synth" <<'SYN'
+#!/bin/sh
+for n in "$@"; do echo "xilinx7 $n $((1000 + 10 * n)) 2000 0 12"; echo "lut4 $n 3000 2000 0 30"; done
+SYN
+chmod +x "$t/synth"
+e9() { env BUILD="$t" RESULTS="$r" SYNTH="$t/synth" SYNTH_STANDIN=1 SIZES="0 4" "$here/e9.sh"; }
+check "e9 runs" e9
+check "e9.csv header" [ "$(head -1 "$r/e9.csv")" = "cache_entries,luts,ffs,brams,logic_levels" ]
+check "e9.csv has the 7-series line for 4 entries" has "$r/e9.csv" "^4,1040,2000,0,12$"
+check "e9 shows 1040 LUTs as 10.0% of the Rocket system's 10384" has "$r/e9.txt" "1040 .* 10.0%"
+check "e9 shows the paper's claim" has "$r/e9.txt" "paper: .*few percent"
+printf '#!/bin/sh\nexit 1\n' >"$t/synth"
+check "e9 stops when synthesis fails" sh -c "! env BUILD='$t' RESULTS='$r' SYNTH='$t/synth' SYNTH_STANDIN=1 '$here/e9.sh'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
