@@ -40,7 +40,7 @@ csr_load(const struct xpc_regs *r); /* what the engine CSRs hold; NULL = nothing
 void xpc_flush_engine_cache(void)
 {
     if (xpc_mode == XPC_MODE_ENGINE)
-        csr_set(0x5C7, XPC_XCTL_FLUSH);
+        csr_set_named(XPC_CSR_XCTL, XPC_XCTL_FLUSH);
 }
 
 void xpc_init(bool engine_present, const char *bootargs)
@@ -57,13 +57,13 @@ void xpc_init(bool engine_present, const char *bootargs)
     bool use_engine = engine_present && vm_asid_mode() && !strstr(bootargs, "xpc=emulate");
     xpc_mode = use_engine ? XPC_MODE_ENGINE : XPC_MODE_EMULATED;
     if (use_engine) {
-        csr_write(0x5C0, (uint64_t)xtbl);
-        csr_write(0x5C1, XPC_MAX_XENTRIES);
-        csr_write(0x5C7, XPC_XCTL_ENABLE | XPC_XCTL_NONBLOCK_LINK | XPC_XCTL_FLUSH);
+        csr_write_named(XPC_CSR_XTBL, (uint64_t)xtbl);
+        csr_write_named(XPC_CSR_XTBLSZ, XPC_MAX_XENTRIES);
+        csr_write_named(XPC_CSR_XCTL, XPC_XCTL_ENABLE | XPC_XCTL_NONBLOCK_LINK | XPC_XCTL_FLUSH);
         csr_load(&xpc_null_regs); /* what every thread without XPC state runs with */
         loaded = &xpc_null_regs;
     } else if (engine_present) {
-        csr_write(0x5C7, 0); /* disabled: the instructions trap and are emulated */
+        csr_write_named(XPC_CSR_XCTL, 0); /* disabled: the instructions trap and are emulated */
     }
     kprintf("xpc: %s\n", use_engine       ? "engine"
                          : engine_present ? "engine present, emulated (xpc=emulate or no ASIDs)"
@@ -174,30 +174,30 @@ void xpc_process_release(struct process *p)
 
 static void csr_load(const struct xpc_regs *r)
 {
-    csr_write(0x5C2, r->xcap);
-    csr_write(0x5C3, r->xlink);
-    csr_write(0x5C4, r->xlinklim);
-    csr_write(0x5C5, r->xseglist);
-    csr_write(0x5C6, r->xseglistsz);
-    csr_write(0x5C8, r->xsegva);
-    csr_write(0x5C9, r->xsegpa);
-    csr_write(0x5CA, r->xseglen);
-    csr_write(0x8C0, r->xsegmask);
-    csr_write(0x5CB, r->xcaller);
+    csr_write_named(XPC_CSR_XCAP, r->xcap);
+    csr_write_named(XPC_CSR_XLINK, r->xlink);
+    csr_write_named(XPC_CSR_XLINKLIM, r->xlinklim);
+    csr_write_named(XPC_CSR_XSEGLIST, r->xseglist);
+    csr_write_named(XPC_CSR_XSEGLISTSZ, r->xseglistsz);
+    csr_write_named(XPC_CSR_XSEGVA, r->xsegva);
+    csr_write_named(XPC_CSR_XSEGPA, r->xsegpa);
+    csr_write_named(XPC_CSR_XSEGLEN, r->xseglen);
+    csr_write_named(XPC_CSR_XSEGMASK, r->xsegmask);
+    csr_write_named(XPC_CSR_SXCALLER, r->xcaller);
 }
 
 static void csr_save(struct xpc_regs *r)
 {
-    r->xcap = csr_read(0x5C2);
-    r->xlink = csr_read(0x5C3);
-    r->xlinklim = csr_read(0x5C4);
-    r->xseglist = csr_read(0x5C5);
-    r->xseglistsz = csr_read(0x5C6);
-    r->xsegva = csr_read(0x5C8);
-    r->xsegpa = csr_read(0x5C9);
-    r->xseglen = csr_read(0x5CA);
-    r->xsegmask = csr_read(0x8C0);
-    r->xcaller = csr_read(0x5CB);
+    r->xcap = csr_read_named(XPC_CSR_XCAP);
+    r->xlink = csr_read_named(XPC_CSR_XLINK);
+    r->xlinklim = csr_read_named(XPC_CSR_XLINKLIM);
+    r->xseglist = csr_read_named(XPC_CSR_XSEGLIST);
+    r->xseglistsz = csr_read_named(XPC_CSR_XSEGLISTSZ);
+    r->xsegva = csr_read_named(XPC_CSR_XSEGVA);
+    r->xsegpa = csr_read_named(XPC_CSR_XSEGPA);
+    r->xseglen = csr_read_named(XPC_CSR_XSEGLEN);
+    r->xsegmask = csr_read_named(XPC_CSR_XSEGMASK);
+    r->xcaller = csr_read_named(XPC_CSR_SXCALLER);
 }
 
 struct xthread *xpc_switched_to;
@@ -240,7 +240,7 @@ void xpc_forget_loaded(struct thread *t)
 bool xpc_note_trap(struct thread *t, struct trap_frame *f, uint64_t cause)
 {
     if (xpc_mode == XPC_MODE_ENGINE) { /* emulation keeps t->proc current itself */
-        struct process *p = xproc_owner(csr_read(0x5C2));
+        struct process *p = xproc_owner(csr_read_named(XPC_CSR_XCAP));
         if (!p)
             p = t->home;
         if (p != t->proc) {

@@ -14,6 +14,11 @@
 #define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
 #define csr_set(csr, v)   __asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
 #define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(v)) : "memory")
+/* The same for a CSR named by a macro (XPC_CSR_* of include/xpc/isa.h): one level more, so the
+ * name is expanded to its number before the assembler string is made. */
+#define csr_read_named(csr)     csr_read(csr)
+#define csr_write_named(csr, v) csr_write(csr, v)
+#define csr_set_named(csr, v)   csr_set(csr, v)
 
 static inline void sfence_vma_all(void)
 {
