@@ -119,7 +119,8 @@ static int load_elf(struct address_space *as, const struct bootimg_entry *img, u
 /* The new main thread starts with a0 = argument string (NUL-separated words) on its stack,
  * a1 = its length, a2 = the bootstrap handle (0 if none). */
 int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
-                      const struct handle *bootstrap, struct process **out)
+                      const struct handle *bootstrap, const struct handle *service,
+                      struct process **out)
 {
     const struct bootimg_entry *img = bootimg_find(name, strlen(name));
     if (!img)
@@ -140,13 +141,20 @@ int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
         memcpy(dst, args, args_len); /* fits: the string is at most 1 KiB, below the top page */
         dst[args_len] = 0;
     }
-    int64_t bh = 0;
+    int64_t bh = 0, sh = 0;
     if (r == 0 && bootstrap) {
         bh = handle_install_badged(p->handles, bootstrap->obj, bootstrap->rights, bootstrap->badge);
         if (bh < 0)
             r = bh;
         else
             kobj_ref(bootstrap->obj);
+    }
+    if (r == 0 && service) {
+        sh = handle_install_badged(p->handles, service->obj, service->rights, service->badge);
+        if (sh < 0)
+            r = sh;
+        else
+            kobj_ref(service->obj);
     }
     struct thread *t = NULL;
     if (r == 0) {
@@ -162,6 +170,7 @@ int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
     }
     t->frame.x[REG_A1] = args_len;
     t->frame.x[REG_A2] = (uint64_t)bh;
+    t->frame.x[REG_A3] = (uint64_t)sh;
     *out = p;
     return 0;
 }

@@ -54,7 +54,7 @@ void kmain(uint64_t hartid, const void *fdt)
     static char args[sizeof(info.bootargs) + 8];
     ksnprintf(args, sizeof(args), "init %s", info.bootargs);
     struct handle root = {root_resource_init(), RIGHTS_ALL, 0, 0};
-    int64_t r = process_spawn("init", args, strlen(args), &root, &init);
+    int64_t r = process_spawn("init", args, strlen(args), &root, NULL, &init);
     if (r < 0)
         panic("cannot start init: error %ld", r);
     schedule();

@@ -102,7 +102,7 @@ static int64_t sys_handle_info(uint64_t h)
 }
 
 static int64_t sys_spawn(uint64_t uname, uint64_t namelen, uint64_t uargs, uint64_t argslen,
-                         uint64_t bh)
+                         uint64_t bh, uint64_t sh)
 {
     char name[32], args[1024];
     if (namelen == 0 || namelen >= sizeof(name) || argslen > sizeof(args))
@@ -113,9 +113,16 @@ static int64_t sys_spawn(uint64_t uname, uint64_t namelen, uint64_t uargs, uint6
     if (strlen(name) != namelen)
         return ERR_INVALID_ARGS;
     struct handle_table *ht = current->proc->handles;
-    struct handle *e = NULL;
+    struct handle *e = NULL, *s = NULL;
     if (bh) {
         int r = handle_get(ht, bh, OBJ_NONE, RIGHT_TRANSFER, &e);
+        if (r < 0)
+            return r;
+    }
+    if (sh) {
+        if (sh == bh)
+            return ERR_INVALID_ARGS;
+        int r = handle_get(ht, sh, OBJ_NONE, RIGHT_TRANSFER, &s);
         if (r < 0)
             return r;
     }
@@ -123,11 +130,13 @@ static int64_t sys_spawn(uint64_t uname, uint64_t namelen, uint64_t uargs, uint6
     if (!handle_table_has_room(ht, 1))
         return ERR_NO_RESOURCES;
     struct process *p;
-    int64_t r = process_spawn(name, args, argslen, e, &p);
+    int64_t r = process_spawn(name, args, argslen, e, s, &p);
     if (r < 0)
         return r;
     if (bh)
-        handle_close(ht, bh); /* the bootstrap handle moved into the child */
+        handle_close(ht, bh); /* the bootstrap and service handles moved into the child */
+    if (sh)
+        handle_close(ht, sh);
     return handle_install(ht, &p->obj,
                           RIGHT_WAIT | RIGHT_MANAGE | RIGHT_DUPLICATE | RIGHT_TRANSFER);
 }
@@ -305,7 +314,7 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_HANDLE_CLOSE: r = sys_handle_close(a[0]); break;
     case SYS_HANDLE_DUPLICATE: r = sys_handle_duplicate(a[0], a[1]); break;
     case SYS_HANDLE_INFO: r = sys_handle_info(a[0]); break;
-    case SYS_PROCESS_SPAWN: r = sys_spawn(a[0], a[1], a[2], a[3], a[4]); break;
+    case SYS_PROCESS_SPAWN: r = sys_spawn(a[0], a[1], a[2], a[3], a[4], a[5]); break;
     case SYS_PROCESS_KILL: r = sys_kill(a[0]); break;
     case SYS_OBJECT_WAIT: r = sys_object_wait(a[0]); break;
     case SYS_THREAD_CREATE: r = sys_thread_create(a[0], a[1], a[2], a[3], a[4]); break;

@@ -1,6 +1,7 @@
-/* init: the first process. With "test" in its arguments it runs the test programs and reports
- * the totals (plus the kernel's self-tests and a whole-system leak check) as the last line,
- * then powers off; with "bench" it runs the benchmark; otherwise it keeps a shell running. */
+/* init: the first process. With run="cmd; cmd" in its arguments the shell runs those commands
+ * and the machine powers off; with "test" it runs the test programs and reports the totals
+ * (plus the kernel's self-tests and a whole-system leak check) as the last line, then powers
+ * off; with "bench" it runs the benchmark; otherwise it keeps a shell running. */
 #include <stdio.h>
 #include <string.h>
 #include <xpc/usys.h>
@@ -119,10 +120,36 @@ static int has_word(int argc, char **argv, const char *w)
     return 0;
 }
 
+/* The value of the boot argument run="..." (the quotes already gone), or NULL. */
+static const char *run_script(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strncmp(argv[i], "run=", 4) == 0)
+            return argv[i] + 4;
+    return NULL;
+}
+
+/* run="cmd; cmd; ...": the shell runs the commands, then the machine powers off (with the
+ * failure flag when a command failed), so a test can script the shell from the boot
+ * arguments. */
+static void run_commands(const char *script)
+{
+    char args[1024];
+    snprintf(args, sizeof(args), "-c %s", script);
+    int64_t p = xpc_spawn("shell", args, sys_handle_duplicate(root, RIGHT_SAME_RIGHTS));
+    int64_t failed = p < 0 ? 1 : sys_object_wait(p);
+    if (p < 0)
+        printf("init: cannot start the shell: %s\n", xpc_strerror(p));
+    sys_poweroff(root, failed != 0);
+}
+
 int main(int argc, char **argv)
 {
     root = xpc_bootstrap_handle;
     printf("init: started\n");
+    const char *script = run_script(argc, argv);
+    if (script)
+        run_commands(script);
     if (has_word(argc, argv, "test")) {
         struct kstats before, after;
         sys_kstats(&before);

@@ -1,6 +1,7 @@
 /* Small helpers over the raw system calls: spawning by name, threads, error names. */
 #include <stdlib.h>
 #include <string.h>
+#include <xpc/fileclient.h>
 #include <xpc/usys.h>
 
 void _init_tls(void *tls);
@@ -8,7 +9,7 @@ void _set_tls(void *tls);
 extern char __tls_size[];
 
 /* argv[0] is the program name, as on Unix. */
-int64_t xpc_spawn(const char *name, const char *args, uint64_t bootstrap)
+int64_t xpc_spawn_service(const char *name, const char *args, uint64_t bootstrap, uint64_t service)
 {
     char buf[1024];
     size_t n = strlen(name), a = args ? strlen(args) : 0;
@@ -18,7 +19,16 @@ int64_t xpc_spawn(const char *name, const char *args, uint64_t bootstrap)
     buf[n] = ' ';
     if (a)
         memcpy(buf + n + 1, args, a);
-    return sys_spawn(name, n, buf, n + 1 + a, bootstrap);
+    return sys_spawn(name, n, buf, n + 1 + a, bootstrap, service);
+}
+
+int64_t xpc_spawn(const char *name, const char *args, uint64_t bootstrap)
+{
+    int64_t service = file_connect_child();
+    int64_t p = xpc_spawn_service(name, args, bootstrap, service > 0 ? (uint64_t)service : 0);
+    if (p < 0 && service > 0)
+        sys_handle_close((uint64_t)service);
+    return p;
 }
 
 struct thread_start {

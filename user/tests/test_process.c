@@ -12,9 +12,25 @@ static void set_flag(void *arg)
 void test_process(void)
 {
     CHECK_EQ(xpc_spawn("no-such-program", "", 0), ERR_NOT_FOUND);
-    CHECK_EQ(sys_spawn("server", 0, "", 0, 0), ERR_INVALID_ARGS);
-    CHECK_EQ(sys_spawn((char *)0x10, 6, "", 0, 0), ERR_FAULT);
-    CHECK_EQ(sys_spawn("server", 6, "", 0, 12345), ERR_BAD_HANDLE);
+    CHECK_EQ(sys_spawn("server", 0, "", 0, 0, 0), ERR_INVALID_ARGS);
+    CHECK_EQ(sys_spawn((char *)0x10, 6, "", 0, 0, 0), ERR_FAULT);
+    CHECK_EQ(sys_spawn("server", 6, "", 0, 12345, 0), ERR_BAD_HANDLE);
+    CHECK_EQ(sys_spawn("server", 6, "", 0, 0, 12345), ERR_BAD_HANDLE);
+    {
+        /* The service handle moves into the child: gone here, and its channel's peer sees the
+         * end closed when the child exits. */
+        uint64_t ch[2];
+        CHECK_EQ(sys_channel_create(ch), 0);
+        CHECK_EQ(sys_spawn("server", 6, "", 0, ch[1], ch[1]), ERR_INVALID_ARGS);
+        int64_t child = xpc_spawn_service("server", "exit 0", 0, ch[1]);
+        CHECK(child > 0);
+        CHECK(sys_handle_info(ch[1]) < 0);
+        CHECK_EQ(sys_object_wait(child), 0);
+        uint64_t actual;
+        CHECK_EQ(sys_channel_read(ch[0], NULL, 0, NULL, 0, &actual, 0), ERR_PEER_CLOSED);
+        sys_handle_close((uint64_t)child);
+        sys_handle_close(ch[0]);
+    }
     struct kstats s0, s1;
     /* Warm up: the first spawn grows our heap and the handle table. */
     int64_t p = xpc_spawn("server", "exit 0", 0);

@@ -12,8 +12,8 @@ struct boot_info {
     uint64_t plic_base;
     uint64_t timebase_hz;
     uint64_t fdt_base, fdt_size;
-    char bootargs[128];
-    bool has_xpc; /* a cpu's riscv,isa names the XPC extension ("_xxpc") */
+    char bootargs[1000]; /* room for a run="..." script; the spawn limit is 1 KiB */
+    bool has_xpc;        /* a cpu's riscv,isa names the XPC extension ("_xxpc") */
 };
 
 /* Fills *info from the tree at fdt; returns 0 or a negative value when the tree is malformed. */

@@ -182,8 +182,11 @@ void sched_tick(void);
 void sched_sleep_until(struct thread *t, uint64_t time);
 void sched_cancel_sleep(struct thread *t);
 uint32_t sched_highest_ready(void);
+/* bootstrap and service (either may be NULL) are installed in the child, which finds their
+ * values in a2 and a3 at its entry. */
 int64_t process_spawn(const char *name, const char *args, uint64_t args_len,
-                      const struct handle *bootstrap, struct process **out);
+                      const struct handle *bootstrap, const struct handle *service,
+                      struct process **out);
 struct bootimg_entry {
     const char *name;
     const uint8_t *data;

@@ -70,10 +70,12 @@ static inline int64_t sys_handle_info(uint64_t h)
 {
     return SYSCALL(SYS_HANDLE_INFO, h, 0, 0, 0, 0);
 }
+/* bootstrap and service (0 = none) move into the child (its a2 and a3 at entry). */
 static inline int64_t sys_spawn(const char *name, size_t namelen, const char *args, size_t argslen,
-                                uint64_t bootstrap)
+                                uint64_t bootstrap, uint64_t service)
 {
-    return SYSCALL(SYS_PROCESS_SPAWN, (uint64_t)name, namelen, (uint64_t)args, argslen, bootstrap);
+    return syscall7(SYS_PROCESS_SPAWN, (uint64_t)name, namelen, (uint64_t)args, argslen, bootstrap,
+                    service, 0);
 }
 static inline int64_t sys_kill(uint64_t h)
 {
@@ -211,7 +213,14 @@ static inline int64_t ipc_reply_recv(uint64_t ep, struct ipc_msg *m)
 
 /* From the user library (lib/). */
 extern uint64_t xpc_bootstrap_handle;
+/* The service handle a process started with: its connection to the file system server (0 if
+ * it has none). */
+extern uint64_t xpc_service_handle;
+/* Spawns a boot-image program; the child gets a connection of its own to the file system
+ * server when this process has one. */
 int64_t xpc_spawn(const char *name, const char *args, uint64_t bootstrap);
+/* The same with an explicit service handle (moved into the child; 0 = none). */
+int64_t xpc_spawn_service(const char *name, const char *args, uint64_t bootstrap, uint64_t service);
 int64_t xpc_thread_start(void (*fn)(void *), void *arg, size_t stack_size, uint32_t prio);
 const char *xpc_strerror(int64_t err);
 
