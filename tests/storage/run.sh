@@ -39,7 +39,7 @@ for emu in $emus; do
     # The script runs in order, a failing command is counted and does not stop it, a program
     # gets its arguments, and the machine powers off at the end.
     boot "$emu" script "echo hello   world; nosuchprogram; hello a b; echo done"
-    expect script "$emu" '$ echo hello world'
+    expect script "$emu" '$ echo hello   world'
     expect script "$emu" 'hello world'
     expect script "$emu" 'nosuchprogram: not found'
     expect script "$emu" 'done'

@@ -135,7 +135,7 @@ static const char *run_script(int argc, char **argv)
 static void run_commands(const char *script)
 {
     char args[1024];
-    snprintf(args, sizeof(args), "-c %s", script);
+    snprintf(args, sizeof(args), "-c \"%s\"", script); /* one word: the shell splits it at ; */
     int64_t p = xpc_spawn("shell", args, sys_handle_duplicate(root, RIGHT_SAME_RIGHTS));
     int64_t failed = p < 0 ? 1 : sys_object_wait(p);
     if (p < 0)
