@@ -22,9 +22,13 @@ int64_t xpc_spawn_service(const char *name, const char *args, uint64_t bootstrap
     return sys_spawn(name, n, buf, n + 1 + a, bootstrap, service);
 }
 
+/* Programs linked without the file client (FILE_SRCS in user/Makefile) have no file system to
+ * pass on. */
+int64_t file_connect_child(void) __attribute__((weak));
+
 int64_t xpc_spawn(const char *name, const char *args, uint64_t bootstrap)
 {
-    int64_t service = file_connect_child();
+    int64_t service = file_connect_child ? file_connect_child() : 0;
     int64_t p = xpc_spawn_service(name, args, bootstrap, service > 0 ? (uint64_t)service : 0);
     if (p < 0 && service > 0)
         sys_handle_close((uint64_t)service);
