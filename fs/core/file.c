@@ -59,7 +59,7 @@ int fs_open(struct fs *fs, const char *path, int flags, uint32_t mode)
     int h = free_handle(fs);
     if (h < 0)
         return h;
-    uint32_t parent, ino;
+    uint32_t parent = 0, ino = 0; /* parent stays 0 unless path_parent found it */
     char name[FS_NAME_MAX + 1];
     size_t len;
     int rc = path_parent(fs, path, &parent, name, &len);

@@ -78,6 +78,11 @@ Test(ops, create_write_read_survives_remount)
 Test(ops, open_flags)
 {
     cr_assert_eq(fs_open(fs, "/none", FS_O_RDONLY, 0), -ENOENT);
+    /* Creating under a directory that does not exist: ENOENT, nothing made anywhere. */
+    cr_assert_eq(fs_open(fs, "/no/such/f", FS_O_RDWR | FS_O_CREAT, 0600), -ENOENT);
+    cr_assert_eq(fs_mkdir(fs, "/gone", 0755), 0);
+    cr_assert_eq(fs_rmdir(fs, "/gone"), 0);
+    cr_assert_eq(fs_open(fs, "/gone/f", FS_O_RDWR | FS_O_CREAT, 0600), -ENOENT);
     int h = fs_open(fs, "/x", FS_O_RDWR | FS_O_CREAT | FS_O_EXCL, 0600);
     cr_assert_geq(h, 0);
     cr_assert_eq(fs_open(fs, "/x", FS_O_RDWR | FS_O_CREAT | FS_O_EXCL, 0600), -EEXIST);
