@@ -1,12 +1,12 @@
 /* virtio 1.x over memory-mapped I/O, as QEMU's virt board has it, and the interface a device
  * (virtio-blk today, virtio-net later) fills to sit behind the transport.
  *
- * The transport (virtio_mmio.c) owns everything virtio has in common: the version 2 register
- * file, feature negotiation, the split virtqueues, descriptor chains (direct and indirect), the
- * used ring and the interrupt. A backend only sees whole requests: a chain already checked to lie
- * in guest RAM, readable segments first. It carries the request out at once and says how many
- * bytes it wrote and how many modeled cycles the hardware would have taken; the transport
- * publishes the used entry and raises the interrupt when those cycles have passed. */
+ * The transport (virtio_mmio.c, with virtqueue.c) owns everything virtio has in common: the
+ * version 2 register file, feature negotiation, the split virtqueues, descriptor chains (direct
+ * and indirect), the used ring and the interrupt. A backend only sees whole requests: a chain
+ * already checked to lie in guest RAM, readable segments first. It carries the request out at once
+ * and says how many bytes it wrote and how many modeled cycles the hardware would have taken; the
+ * transport publishes the used entry and raises the interrupt when those cycles have passed. */
 #ifndef SIM_DEV_VIRTIO_H
 #define SIM_DEV_VIRTIO_H
 
@@ -80,6 +80,36 @@ struct virtio_backend {
     /* The driver reset the device (Status = 0). May be NULL. */
     void (*reset)(void *opaque);
 };
+
+/* ---- split virtqueues (virtqueue.c), for transports ---- */
+
+/* One queue as the driver set it up; the transport owns it. */
+struct virtqueue {
+    uint32_t num;
+    bool ready;
+    uint64_t desc, driver, device; /* descriptor table, available ring, used ring */
+    uint16_t last_avail;           /* next available-ring slot the device takes */
+    uint16_t used_idx;             /* the used ring's idx as the device last wrote it */
+};
+
+/* NULL when the rings are usable (size a power of two up to num_max, aligned, in RAM), or why
+ * not. The calls below assume the queue passed this check. */
+const char *virtqueue_problem(const struct virtqueue *q, const struct dma_memory *mem,
+                              unsigned num_max);
+/* *n = entries made available and not yet taken; why not, if more than the ring holds. */
+const char *virtqueue_available(const struct virtqueue *q, const struct dma_memory *mem,
+                                unsigned *n);
+/* Take the next available chain into c (head index in *head). NULL, or what is malformed: a
+ * loop, an index out of range, a buffer or table outside RAM, a readable buffer after a writable
+ * one, a bad indirect table (or any indirect one unless indirect_ok). */
+const char *virtqueue_pop(struct virtqueue *q, const struct dma_memory *mem, bool indirect_ok,
+                          struct virtio_chain *c, uint32_t *head);
+/* Publish (head, len) on the used ring. Returns whether the driver wants an interrupt. */
+bool virtqueue_push(struct virtqueue *q, const struct dma_memory *mem, uint32_t head, uint32_t len);
+/* Tell the machine the device stored into [pa, pa + len). */
+void virtio_dma_written(const struct dma_memory *mem, uint64_t pa, uint64_t len);
+
+/* ---- the virtio-mmio transport (virtio_mmio.c) ---- */
 
 #define VIRTIO_MMIO_MAX_QUEUES 8
 

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -222,6 +223,13 @@ struct virtio_blk *virtio_blk_open(const struct virtio_blk_options *o, char *err
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         errmsg(err, errlen, "%s: not a regular file", o->path);
+        return NULL;
+    }
+    /* One writer per image, as QEMU locks its images: two machines writing one file would
+     * corrupt it. Readers (readonly, snapshot) share. */
+    if (flock(fd, (rw ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+        close(fd);
+        errmsg(err, errlen, "%s: in use by another process (it holds a lock on it)", o->path);
         return NULL;
     }
     if (st.st_size % VIRTIO_BLK_SECTOR) {

@@ -1,4 +1,5 @@
-/* The virtio-mmio transport, version 2 (virtio 1.2 §4.2), with split virtqueues (§2.7).
+/* The virtio-mmio transport, version 2 (virtio 1.2 §4.2), over the split virtqueues of
+ * virtqueue.c.
  *
  * Registers behave as QEMU 7.2's virtio-mmio with force-legacy=false: 32-bit registers (an
  * 8-byte access is two 32-bit ones, as QEMU's memory core splits it), other widths and unknown
@@ -43,21 +44,8 @@ enum {
     REG_CONFIG = 0x100,
 };
 
-#define DESC_F_NEXT          1
-#define DESC_F_WRITE         2
-#define DESC_F_INDIRECT      4
-#define AVAIL_F_NO_INTERRUPT 1
-
 /* Requests started but not yet published, over all queues: the device's internal queue. */
 #define MAX_IN_FLIGHT 1024
-
-struct queue {
-    uint32_t num;
-    bool ready;
-    uint64_t desc, driver, device;
-    uint16_t last_avail; /* next available-ring slot the device consumes */
-    uint16_t used_idx;   /* the used ring's idx as the device last wrote it */
-};
 
 struct completion {
     uint64_t done; /* modeled cycle at which it is published */
@@ -79,7 +67,7 @@ struct virtio_mmio {
     bool kicked;       /* a notification waits for update() */
     bool stalled;      /* requests wait for room in `flight` */
     const char *error; /* why the device last asked for a reset, until taken */
-    struct queue q[VIRTIO_MMIO_MAX_QUEUES];
+    struct virtqueue q[VIRTIO_MMIO_MAX_QUEUES];
 
     struct completion flight[MAX_IN_FLIGHT];
     unsigned flight_head, flight_count;
@@ -99,43 +87,6 @@ static void drive_irq(struct virtio_mmio *t)
         plic_set_source(t->plic, t->irq, t->int_status != 0);
 }
 
-/* ---- guest RAM, bounds-checked ---- */
-
-static uint8_t *ram(const struct virtio_mmio *t, uint64_t pa, uint64_t len)
-{
-    uint64_t off = pa - t->mem.base;
-    if (off >= t->mem.size || len > t->mem.size - off)
-        return NULL;
-    return t->mem.host + off;
-}
-
-static void dma_written(struct virtio_mmio *t, uint64_t pa, uint64_t len)
-{
-    if (t->mem.written && len)
-        t->mem.written(t->mem.opaque, pa, len);
-}
-
-static uint16_t ld16(const uint8_t *p)
-{
-    uint16_t v;
-    memcpy(&v, p, 2); /* the host is little-endian, like virtio 1.x */
-    return v;
-}
-
-static uint32_t ld32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static void needs_reset(struct virtio_mmio *t, const char *why)
 {
     if (t->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
@@ -148,140 +99,47 @@ static void needs_reset(struct virtio_mmio *t, const char *why)
     }
 }
 
-/* ---- virtqueues ---- */
-
-/* The three rings of a queue lie in RAM, aligned as §2.7 requires, with a power-of-two size. */
-static const char *queue_problem(const struct virtio_mmio *t, const struct queue *q)
-{
-    uint64_t n = q->num;
-    if (!n || n > t->be->queue_num_max || (n & (n - 1)))
-        return "queue size is not a power of two up to QueueNumMax";
-    if ((q->desc & 15) || (q->driver & 1) || (q->device & 3))
-        return "a ring is misaligned";
-    if (!ram(t, q->desc, 16 * n) || !ram(t, q->driver, 6 + 2 * n) || !ram(t, q->device, 6 + 8 * n))
-        return "a ring is not in RAM";
-    return NULL;
-}
-
-static const char *add_segment(struct virtio_mmio *t, uint64_t addr, uint32_t len, bool writable)
-{
-    struct virtio_chain *c = &t->chain;
-    if (len == 0)
-        return NULL; /* nothing to move; never dereferenced */
-    uint8_t *host = ram(t, addr, len);
-    if (!host)
-        return "a buffer is not in RAM";
-    if (c->n_out + c->n_in >= VIRTIO_MAX_SEGMENTS)
-        return "a chain is too long";
-    if (!writable && c->n_in) /* readable buffers must all come first (§2.7.4.2) */
-        return "a readable buffer follows a writable one";
-    c->seg[c->n_out + c->n_in] = (struct virtio_segment){.host = host, .pa = addr, .len = len};
-    if (writable) {
-        c->n_in++;
-        c->in_bytes += len;
-    } else {
-        c->n_out++;
-        c->out_bytes += len;
-    }
-    return NULL;
-}
-
-/* Follow the chain from `head` into t->chain. NULL, or what is malformed. */
-static const char *walk_chain(struct virtio_mmio *t, const struct queue *q, uint32_t head)
-{
-    struct virtio_chain *c = &t->chain;
-    c->n_out = c->n_in = 0;
-    c->out_bytes = c->in_bytes = 0;
-    uint64_t table = q->desc;
-    uint32_t table_len = q->num, idx = head, visited = 0;
-    bool indirect = false;
-    for (;;) {
-        if (idx >= table_len)
-            return "a descriptor index is out of range";
-        if (++visited > table_len)
-            return "a descriptor chain loops";
-        const uint8_t *d = ram(t, table + 16ULL * idx, 16);
-        if (!d)
-            return "a descriptor is not in RAM";
-        uint64_t addr = ld64(d);
-        uint32_t len = ld32(d + 8);
-        uint16_t flags = ld16(d + 12), next = ld16(d + 14);
-        if (flags & DESC_F_INDIRECT) {
-            /* One level only, never chained on, only when negotiated (§2.7.5.3). */
-            if (indirect || (flags & DESC_F_NEXT) ||
-                !(t->driver_features & 1ULL << VIRTIO_F_RING_INDIRECT_DESC) || len == 0 ||
-                len % 16 || len / 16 > VIRTIO_MAX_SEGMENTS || !ram(t, addr, len))
-                return "bad indirect descriptor";
-            table = addr;
-            table_len = len / 16;
-            idx = 0;
-            visited = 0;
-            indirect = true;
-            continue;
-        }
-        const char *why = add_segment(t, addr, len, flags & DESC_F_WRITE);
-        if (why || !(flags & DESC_F_NEXT))
-            return why;
-        idx = next;
-    }
-}
-
 /* Start every request made available on queue `qi` since the last call. */
 static void start_requests(struct virtio_mmio *t, unsigned qi, uint64_t now)
 {
-    struct queue *q = &t->q[qi];
-    const char *why = queue_problem(t, q);
-    if (why) {
-        needs_reset(t, why);
-        return;
-    }
-    uint16_t avail_idx = ld16(ram(t, q->driver + 2, 2));
-    if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
-        needs_reset(t, "the available index ran more than a ring ahead");
-        return;
-    }
-    while (q->last_avail != avail_idx) {
+    struct virtqueue *q = &t->q[qi];
+    unsigned pending;
+    const char *why = virtqueue_problem(q, &t->mem, t->be->queue_num_max);
+    if (!why)
+        why = virtqueue_available(q, &t->mem, &pending);
+    bool indirect_ok = t->driver_features & 1ULL << VIRTIO_F_RING_INDIRECT_DESC;
+    for (; !why && pending; pending--) {
         if (t->flight_count == MAX_IN_FLIGHT) {
             t->stalled = true; /* resume once something completes */
             return;
         }
-        uint32_t head = ld16(ram(t, q->driver + 4 + 2ULL * (q->last_avail % q->num), 2));
-        uint32_t used_len = 0;
+        uint32_t head, used_len = 0;
         uint64_t cycles = 0;
-        why = walk_chain(t, q, head);
+        why = virtqueue_pop(q, &t->mem, indirect_ok, &t->chain, &head);
         if (!why && !t->be->request(t->opaque, qi, &t->chain, &used_len, &cycles))
             why = "the device cannot parse the request";
-        if (why) {
-            needs_reset(t, why);
-            return;
-        }
+        if (why)
+            break;
         for (unsigned i = 0; i < t->chain.n_in; i++) {
             const struct virtio_segment *s = virtio_chain_in(&t->chain, i);
-            dma_written(t, s->pa, s->len);
+            virtio_dma_written(&t->mem, s->pa, s->len);
         }
         uint64_t start = now > t->busy_until ? now : t->busy_until;
         t->busy_until = start + cycles;
         unsigned slot = (t->flight_head + t->flight_count++) % MAX_IN_FLIGHT;
         t->flight[slot] =
             (struct completion){.done = t->busy_until, .head = head, .len = used_len, .queue = qi};
-        q->last_avail++;
     }
+    if (why)
+        needs_reset(t, why);
 }
 
 static void publish(struct virtio_mmio *t, const struct completion *c)
 {
-    struct queue *q = &t->q[c->queue];
-    if (!q->ready || queue_problem(t, q))
+    struct virtqueue *q = &t->q[c->queue];
+    if (!q->ready || virtqueue_problem(q, &t->mem, t->be->queue_num_max))
         return; /* the queue went away meanwhile: the request is dropped */
-    uint64_t entry = q->device + 4 + 8ULL * (q->used_idx % q->num);
-    uint8_t *e = ram(t, entry, 8);
-    memcpy(e, &c->head, 4);
-    memcpy(e + 4, &c->len, 4);
-    q->used_idx++;
-    memcpy(ram(t, q->device + 2, 2), &q->used_idx, 2);
-    dma_written(t, entry, 8);
-    dma_written(t, q->device + 2, 2);
-    if (!(ld16(ram(t, q->driver, 2)) & AVAIL_F_NO_INTERRUPT)) {
+    if (virtqueue_push(q, &t->mem, c->head, c->len)) {
         t->int_status |= VIRTIO_INT_USED_BUFFER;
         drive_irq(t);
     }
@@ -374,7 +232,7 @@ static uint32_t read_reg(struct virtio_mmio *t, uint64_t off)
         default: return 0;
         }
     }
-    struct queue *q = t->queue_sel < t->be->num_queues ? &t->q[t->queue_sel] : NULL;
+    struct virtqueue *q = t->queue_sel < t->be->num_queues ? &t->q[t->queue_sel] : NULL;
     switch (off) {
     case REG_MAGIC: return VIRTIO_MAGIC;
     case REG_VERSION: return 2;
@@ -403,7 +261,7 @@ static void write_reg(struct virtio_mmio *t, uint64_t off, uint32_t value)
 {
     if (!t->be)
         return;
-    struct queue *q = t->queue_sel < t->be->num_queues ? &t->q[t->queue_sel] : NULL;
+    struct virtqueue *q = t->queue_sel < t->be->num_queues ? &t->q[t->queue_sel] : NULL;
     switch (off) {
     case REG_DEVICE_FEATURES_SEL: t->device_features_sel = value; break;
     case REG_DRIVER_FEATURES:

@@ -81,6 +81,12 @@ expect 1 "cannot open $work/missing.img" -- -bios none -drive "file=$work/missin
 expect 1 "not a multiple of 512" -- -bios none -drive "file=$work/odd.img,format=raw,if=virtio"
 expect 1 "Is a directory" -- -bios none -drive "file=$work,format=raw,if=virtio"
 expect 1 "not a regular file" -- -bios none -drive "file=$work,format=raw,if=virtio,readonly=on"
+flock -x "$work/disk.img" sleep 10 &
+locker=$!
+sleep 0.5
+expect 1 "in use by another process" -- -bios none -drive "$disk,if=virtio"
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
 expect 2 "unknown option 'cache'" -- -bios none -drive "$disk,if=virtio,cache=none"
 expect 2 "format 'qcow2' is not supported" -- -bios none -drive "file=$work/disk.img,format=qcow2,if=virtio"
 expect 2 "if=scsi is not supported" -- -bios none -drive "$disk,if=scsi"

@@ -223,6 +223,30 @@ Test(virtio_blk_open, bad_images)
     cr_expect_null(strchr(err, '\n'));
 }
 
+Test(virtio_blk, one_writer_per_image)
+{
+    char err[256];
+    struct virtio_blk_options o = {.path = vt.image};
+    cr_expect_null(virtio_blk_open(&o, err, sizeof err), "the fixture has it open read-write");
+    cr_expect(strstr(err, "in use by another process"), "%s", err);
+    o.snapshot = true;
+    cr_expect_null(virtio_blk_open(&o, err, sizeof err), "nor may anyone read it meanwhile");
+}
+
+Test(virtio_blk, readers_share_an_image)
+{
+    vt_teardown();
+    struct virtio_blk_options o = {.readonly = true};
+    vt_setup_opts(&o);
+    char err[256];
+    struct virtio_blk_options other = {.path = vt.image, .snapshot = true};
+    struct virtio_blk *b = virtio_blk_open(&other, err, sizeof err);
+    cr_expect_not_null(b, "%s", err);
+    virtio_blk_close(b);
+    other.snapshot = false;
+    cr_expect_null(virtio_blk_open(&other, err, sizeof err), "but a writer may not join");
+}
+
 Test(virtio_blk_open, unreadable_image)
 {
     if (geteuid() == 0)
