@@ -34,6 +34,7 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->irq_check = true;
     tlb_flush_all(h);
     hart_update_mode(h);
+    trigger_reset(h);
 }
 
 void hart_set_mip(struct hart *h, uint64_t mask, bool level)
@@ -96,7 +97,7 @@ void hart_run(struct hart *h, uint64_t max_cycles)
     struct block *last = NULL;
     uint64_t last_gen = 0;
 
-    while (!m->exit.requested && h->cycle < stop && h->traps_taken < trap_stop) {
+    while (!m->exit.requested && !h->debug_halt && h->cycle < stop && h->traps_taken < trap_stop) {
         if (h->cycle >= h->next_event)
             machine_events(m);
         if (h->irq_check)
@@ -117,6 +118,12 @@ void hart_run(struct hart *h, uint64_t max_cycles)
                 hart_trap(h, h->exc_cause, h->exc_tval);
                 continue;
             }
+        }
+        /* An execute trigger or the debugger: one instruction at a time, never linked. */
+        if (__builtin_expect(h->debug_step, 0)) {
+            b = trigger_single_insn(h, b, &scratch.b);
+            if (!b)
+                continue;
         }
         /* Link only cached blocks, and only within the context the exit was taken in. */
         if (last && last_gen == c->gen && last->pa != UINT64_MAX && b->pa != UINT64_MAX)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "riscv/spec.h"
+#include "trigger.h"
 
 struct machine;
 struct block;
@@ -109,6 +110,14 @@ struct hart {
     struct timing *timing;  /* NULL when the cycle model is off */
     struct xpc_engine *xpc; /* NULL on a core without the XPC engine */
     uint64_t xpc_seg_gen;   /* the engine's segment generation the soft TLB was last made for */
+
+    /* Debug triggers (sim/trigger.c) and the debugger's hold on the hart (sim/gdb/). */
+    struct triggers trig;
+    bool debug_step;    /* one instruction at a time: an execute trigger or the debugger wants it */
+    bool debugger_step; /* the debugger looks at every instruction (breakpoints, stepping) */
+    bool debug_halt;    /* the debugger stopped the hart: hart_run returns */
+    bool (*before_insn)(struct hart *h); /* the debugger's look; false = halt here */
+    void *debugger;
 
     /* Statistics the cycle model does not count itself. */
     uint64_t trap_count[64];

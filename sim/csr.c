@@ -125,6 +125,9 @@ bool csr_read(struct hart *h, unsigned csrno, uint64_t *val)
     int xpc = xpc_csr_access(h, csrno, false, val);
     if (xpc)
         return xpc > 0;
+    int trig = trigger_csr_access(h, csrno, false, val);
+    if (trig)
+        return trig > 0;
     if (!privileged_enough(h, csrno))
         return false;
     if (csrno >= CSR_CYCLE && csrno <= CSR_HPMCOUNTER31) {
@@ -222,6 +225,9 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
     int xpc = xpc_csr_access(h, csrno, true, &val);
     if (xpc)
         return xpc > 0;
+    int trig = trigger_csr_access(h, csrno, true, &val);
+    if (trig)
+        return trig > 0;
     if (!privileged_enough(h, csrno) || (csrno >> 10) == 3)
         return false; /* too little privilege, or a read-only CSR */
     if (csrno >= CSR_MHPMCOUNTER3 && csrno <= CSR_MHPMCOUNTER31)

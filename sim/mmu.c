@@ -151,6 +151,9 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, 
         /* A hit on a page of the relay-segment window would bypass the segment. */
         if (xpc_page_in_window(h, va & ~PAGE_OFFSET_MASK))
             return;
+        /* Nor may a hit skip a data trigger's check. */
+        if ((h->trig.load | h->trig.store) && trigger_watches_page(h, va & ~0xfffULL, acc))
+            return;
         /* Only whole RAM pages are mapped by the fast path; devices always take the slow one. */
         if (!host || !bus_ram_ptr(m, PAGE_BASE(pa) + PAGE_OFFSET_MASK))
             return;
@@ -225,6 +228,8 @@ bool mmu_translate_data(struct hart *h, uint64_t va, unsigned size, enum access 
                         uint64_t *pa)
 {
     bool seg;
+    if ((h->trig.load | h->trig.store) && !trigger_check_data(h, va, size, acc, is_amo))
+        return false;
     if (!xpc_data_translate(h, va, size, acc == ACCESS_WRITE, is_amo, &seg, pa))
         return false;
     return seg || mmu_translate(h, va, acc, h->data_mode, pa);

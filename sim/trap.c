@@ -16,6 +16,10 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
     uint64_t deleg = irq ? h->csr.mideleg : h->csr.medeleg;
     uint64_t s = h->csr.mstatus;
 
+    if (cause == CAUSE_DEBUG_HALT) { /* a debugger's trigger: no trap, the hart stops */
+        h->debug_halt = true;
+        return;
+    }
     if (irq)
         h->irq_count[code & 15]++;
     else

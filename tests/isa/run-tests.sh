@@ -11,9 +11,9 @@ set -u
 
 : "${OUT:?}" "${EMUS:?}" "${XPCSIM:?}" "${QEMU:?}" "${TIMEOUT:=10}"
 # QEMU's rv64 CPU has extensions xpcsim lacks; turn them off so that "is this CSR or instruction
-# legal" agrees (V, H, Zb*, Sstc's stimecmp, the debug trigger CSRs), and give it all 29
+# legal" agrees (V, H, Zb*, Sstc's stimecmp), and give it all 29
 # hpmcounters, as xpcsim has. Both have F and D (RV64GC).
-: "${QEMU_CPU:=rv64,v=off,h=off,sstc=off,zba=off,zbb=off,zbc=off,zbs=off,debug=off,pmu-num=29,priv_spec=v1.12.0}"
+: "${QEMU_CPU:=rv64,v=off,h=off,sstc=off,zba=off,zbb=off,zbc=off,zbs=off,pmu-num=29,priv_spec=v1.12.0}"
 : "${XPCSIM_FLAGS:=}"
 LOGS="$OUT/logs"
 mkdir -p "$LOGS"
