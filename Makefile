@@ -63,7 +63,8 @@ test: sim
 	    "experiments-selftest:$(MAKE) -s -C bench/experiments test" \
 	    "fs:$(MAKE) -s -C tests/fs" \
 	    "fs-tools:$(MAKE) -s -C fs tools guest && tests/fs/tools.sh $(BUILD)/tools" \
-	    "rtl:$(MAKE) -s -C tests/rtl"
+	    "rtl:$(MAKE) -s -C tests/rtl" \
+	    "gdb:$(MAKE) -s -C tests/gdb test"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

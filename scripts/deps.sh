@@ -4,7 +4,7 @@
 set -eu
 PACKAGES="build-essential gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3
-verilator=5.006-3 yosys=0.23-6"
+verilator=5.006-3 yosys=0.23-6 gdb-multiarch=13.1-3"
 
 missing=""
 for p in $PACKAGES; do

@@ -9,6 +9,7 @@
 
 #include "console.h"
 #include "drive.h"
+#include "gdb/gdb.h"
 #include "machine.h"
 #include "options.h"
 #include "timing/timing.h"
@@ -25,6 +26,8 @@ struct settings {
     uint64_t phase_start, phase_stop;
     bool phase_start_set, phase_stop_set;
     struct drive_set drives;
+    const char *gdb_endpoint; /* -gdb / -s: listen for a debugger here */
+    bool gdb_wait;            /* -S: wait for it before the first instruction */
 };
 
 static bool parse_size(const char *s, uint64_t *out)
@@ -204,6 +207,13 @@ static void show_bios(const void *st, char *buf, size_t len)
     snprintf(buf, len, "%s", ((const struct settings *)st)->cfg.bios);
 }
 
+static int set_gdb_default(void *st, char *v, char *err, size_t errlen)
+{
+    (void)v, (void)err, (void)errlen;
+    ((struct settings *)st)->gdb_endpoint = GDB_DEFAULT_ENDPOINT;
+    return 0;
+}
+
 /* Spike style: a bare program is the firmware. */
 static int set_program(void *st, char *arg, char *err, size_t errlen)
 {
@@ -247,6 +257,11 @@ static const struct opt options[] = {
     {"-serial", NULL, " X", CALL(ignore), .help = "accepted and ignored (the UART is on stdio)"},
     {"-display", NULL, " X", CALL(ignore), .help = "accepted and ignored"},
     {"-monitor", NULL, " X", CALL(ignore), .help = "accepted and ignored"},
+    {"-gdb", NULL, " tcp:HOST:PORT", OPT_STRING, FIELD(gdb_endpoint),
+     .help = "wait for a GDB connection on this TCP endpoint"},
+    {"-s", NULL, NULL, CALL(set_gdb_default), .help = "shorthand for -gdb " GDB_DEFAULT_ENDPOINT},
+    {"-S", NULL, NULL, OPT_TRUE, FIELD(gdb_wait),
+     .help = "with -gdb or -s: wait for the debugger before the first\ninstruction"},
     {"program.elf", .kind = OPT_NOTE,
      .help = "a bare-metal program (Spike style): same as -bios FILE"},
 
@@ -350,6 +365,8 @@ static int settings_finish(struct settings *s, struct timing_phases **phases)
         return fprintf(stderr, "xpcsim: --phase-start and --phase-stop go together\n"), 2;
     if ((s->phase_map || window) && !cfg->timing)
         return fprintf(stderr, "xpcsim: --phase-map needs --timing=rocket\n"), 2;
+    if (s->gdb_wait && !s->gdb_endpoint)
+        return fprintf(stderr, "xpcsim: -S needs -gdb or -s\n"), 2;
     if (window && !s->phase_map)
         return fprintf(stderr, "xpcsim: --phase-start/--phase-stop need --phase-map\n"), 2;
     if (s->phase_map) {
@@ -400,10 +417,17 @@ int main(int argc, char **argv)
     }
     if (phases)
         timing_attach_phases(m.hart.timing, phases);
+    struct gdb *gdb = NULL;
+    if (s.gdb_endpoint && !(gdb = gdb_listen(&m, s.gdb_endpoint, err, sizeof err))) {
+        fprintf(stderr, "xpcsim: %s\n", err);
+        machine_destroy(&m);
+        return 1;
+    }
     console_raw_mode(STDIN_FILENO);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int code = machine_run(&m);
+    int code = gdb ? gdb_run(gdb, s.gdb_wait) : machine_run(&m);
+    gdb_close(gdb);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (stats || stats_json) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
