@@ -220,8 +220,10 @@ struct block *trigger_single_insn(struct hart *h, struct block *b, struct block 
     if (h->debugger_step && h->before_insn && !h->before_insn(h))
         return NULL;
     /* The first instruction of the block alone: a block of one, never cached nor linked. */
-    *scratch = *b;
-    scratch->insns[0] = b->insns[0];
+    if (b != scratch) { /* a page-straddling instruction is decoded into the scratch already */
+        *scratch = *b;
+        scratch->insns[0] = b->insns[0];
+    }
     scratch->insns[1] = (struct insn){.op = OP_END, .off = b->insns[0].len};
     scratch->n = 1;
     scratch->pa = UINT64_MAX;
