@@ -1,6 +1,8 @@
 /* The GDB remote serial protocol's transport: one TCP connection, packets "$data#cs" with
  * acknowledgements until QStartNoAckMode, and Ctrl-C as a lone 0x03 byte. A debugger that sends
  * garbage or goes away loses its connection, never the machine. */
+/* getaddrinfo, MSG_NOSIGNAL: POSIX 2008, also when built without the sim Makefile's flags. */
+#define _POSIX_C_SOURCE 200809L
 #include "gdb/internal.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
 /* The stub's commands (g G p P m M c s vCont Z z q k D ?) and the run loop it owns. */
+/* getaddrinfo, MSG_NOSIGNAL: POSIX 2008, also when built without the sim Makefile's flags. */
+#define _POSIX_C_SOURCE 200809L
 #include "gdb/internal.h"
 
 #include <arpa/inet.h>

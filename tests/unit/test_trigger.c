@@ -150,3 +150,23 @@ Test(trigger, debugger_trigger_halts_without_a_trap)
     cr_expect_eq(csr(CSR_TDATA1), before);
     cr_expect(before & TDATA1_DMODE);
 }
+
+Test(trigger, one_at_a_time_across_a_page_boundary)
+{
+    /* a 4-byte instruction straddling two pages is decoded alone into the loop's scratch */
+    PROGRAM(CODE, JAL(X0, 0xffe));
+    poke32(CODE + 0xffe - 2, 0x00010001); /* c.nop c.nop before it, never run */
+    uint32_t li = LI(A0, 5), ebreak = EBREAK;
+    memcpy(ram(CODE + 0xffe), &li, 4);
+    memcpy(ram(CODE + 0x1002), &ebreak, 4);
+    machine_store_hook(m, CODE + 0xffe);
+    arm(0, MCONTROL | MCONTROL_M | MCONTROL_EXECUTE, CODE + 0x2000); /* never reached */
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(h->x[A0], 5);
+    cr_expect_eq(csr(CSR_MEPC), CODE + 0x1002, "at the ebreak");
+    arm(0, MCONTROL | MCONTROL_M | MCONTROL_EXECUTE, CODE + 0xffe);
+    h->x[A0] = 0;
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(csr(CSR_MEPC), CODE + 0xffe, "the trigger on the straddling instruction");
+    cr_expect_eq(h->x[A0], 0);
+}
