@@ -86,6 +86,14 @@ printf "two steps: pc - entry_record = %d\n", $pc - (long)entry_record
 watch callee_log.slot[0].runs
 continue
 delete
+hbreak entry_chain
+continue
+printf "hbreak: pc - entry_chain = %d\n", $pc - (long)entry_chain
+delete
+rwatch callee_log.chain_mask
+continue
+delete
+monitor triggers
 continue
 GDB
 start calls "$calls"
@@ -102,6 +110,10 @@ check "xpc_calls: monitor xpc shows the engine cache" has "$log" "[0] id 0 of ta
 check "xpc_calls: two single steps" has "$log" "two steps: pc - entry_record = 8"
 check "xpc_calls: the hardware watchpoint fires" has "$log" "Hardware watchpoint 2: callee_log.slot[0].runs"
 check "xpc_calls: with the old and new values" grep -qzE 'Old value = 0.New value = 1' "$log"
+check "xpc_calls: a hardware breakpoint (a debugger trigger)" has "$log" "hbreak: pc - entry_chain = 0"
+check "xpc_calls: a read watchpoint" grep -qzE 'Hardware read watchpoint 4: callee_log.chain_mask[[:space:]]+Value = ' "$log"
+check "xpc_calls: deleted, the debugger's triggers are free again" \
+    has "$log" "trigger 3: tdata1 0x2000000000000000 tdata2 0x0"
 check "xpc_calls: gdb sees a clean exit" has "$log" "exited normally"
 check "xpc_calls: the program passes under the debugger" has "$work/calls.out" "PASS xpc_calls"
 check "xpc_calls: xpcsim exits 0" test "$status" -eq 0
