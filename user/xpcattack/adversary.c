@@ -202,8 +202,12 @@ static int64_t step(uint64_t scratch[2], uint64_t segs[SEGS])
         return 8;
     size_t len;
     volatile uint8_t *p = xpc_seg_active(&len);
-    if (len)
-        (void)p[rnd() % len]; /* the active segment is ours: never a fault */
+    uint64_t perm;
+    __asm__ volatile("csrr %0, 0xCCA" : "=r"(perm)); /* useglen: length | permission */
+    if (len && (perm & XPC_SEG_PERM_R))
+        (void)p[rnd() % len]; /* the active segment is ours: never a fault, as it allows */
+    if (len && (perm & XPC_SEG_PERM_W))
+        p[rnd() % len] = (uint8_t)r;
     return 0;
 }
 
