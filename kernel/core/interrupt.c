@@ -117,11 +117,13 @@ void interrupt_destroy(struct kobj *o)
 
 int64_t sys_interrupt_create(uint64_t resource, uint64_t irq)
 {
-    int64_t r = check_root_resource(resource);
+    if (irq == 0 || irq >= MEMMAP_PLIC_NUM_SOURCES) {
+        int64_t r = check_root_resource(resource); /* handle errors first, as documented */
+        return r < 0 && r != ERR_ACCESS_DENIED ? r : ERR_INVALID_ARGS;
+    }
+    int64_t r = resource_allows_irq(resource, irq);
     if (r < 0)
         return r;
-    if (irq == 0 || irq >= MEMMAP_PLIC_NUM_SOURCES)
-        return ERR_INVALID_ARGS;
     if (bound[irq] || irq == console_irq)
         return ERR_ALREADY_BOUND;
     struct interrupt *in = kmalloc(sizeof(*in));

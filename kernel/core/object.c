@@ -30,7 +30,7 @@ static void destroy(struct kobj *o)
     case OBJ_INTERRUPT: interrupt_destroy(o); break;
     case OBJ_XENTRY: xentry_destroy(o); break;
     case OBJ_RELAY_SEG: relay_destroy(o); break;
-    case OBJ_RESOURCE: panic("the root resource lost its kernel reference");
+    case OBJ_RESOURCE: resource_destroy(o); break;
     default: panic("kobj_unref: bad type %u", o->type);
     }
 }
@@ -72,10 +72,18 @@ struct kobj *root_resource_init(void)
     return &root_resource;
 }
 
+/* Device resources derived from the root (kernel/core/device.c) have the same type but are
+ * not the root: they name a device range, and cannot power off. */
 int check_root_resource(uint64_t h)
 {
     struct handle *e = NULL;
-    return handle_get(current->proc->handles, h, OBJ_RESOURCE, RIGHT_MANAGE, &e);
+    int r = handle_get(current->proc->handles, h, OBJ_RESOURCE, RIGHT_MANAGE, &e);
+    return r < 0 ? r : e->obj == &root_resource ? 0 : ERR_ACCESS_DENIED;
+}
+
+bool is_root_resource(const struct kobj *o)
+{
+    return o == &root_resource;
 }
 
 uint64_t kobj_live(uint32_t type)

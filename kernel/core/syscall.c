@@ -358,6 +358,12 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_XPC_CALL_TIMEOUT: r = sys_xpc_call_timeout(f); break;
     case SYS_XPC_INFO: r = sys_xpc_info(a[0]); break;
     case SYS_PROCESS_SET_LIMITS: r = sys_process_set_limits(a[0], a[1], a[2]); break;
+    case SYS_RESOURCE_CREATE: r = sys_resource_create(a[0], a[1], a[2], a[3], a[4]); break;
+    case SYS_DEVICE_VMO_CREATE: r = sys_device_vmo_create(a[0], a[1], a[2]); break;
+    case SYS_VMO_CREATE_CONTIG: r = sys_vmo_create_contig(a[0], a[1]); break;
+    case SYS_VMO_PHYS: r = sys_vmo_phys(a[0], a[1]); break;
+    case SYS_RELAY_PHYS: r = sys_relay_phys(a[0]); break;
+    case SYS_VM_CHECK: r = sys_vm_check(a[0], a[1], a[2]); break;
     default: r = ERR_BAD_SYSCALL; break;
     }
     /* A call that ended its own thread (current is gone) or sent it back to its XPC caller

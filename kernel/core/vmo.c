@@ -32,7 +32,7 @@ struct vmo *vmo_create(uint64_t size)
 void vmo_destroy(struct kobj *o)
 {
     struct vmo *v = container_of(o, struct vmo, obj);
-    for (uint64_t i = 0; i < v->npages; i++)
+    for (uint64_t i = 0; i < v->npages && !v->device; i++)
         if (v->pages[i])
             frame_free(v->pages[i]);
     frame_free((uint64_t)v->pages);

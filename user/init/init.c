@@ -158,6 +158,7 @@ int main(int argc, char **argv)
         run_test("fptest", "", 0);
         run_test("xpctest", "", 0);
         run_test("xpcattack", "", 0);
+        run_test("tptest", "", 0);
         sys_kstats(&after);
         leak_check(&before, &after);
         total_passed += after.selftest_passed;

@@ -44,5 +44,6 @@ void test_channel(void);
 void test_process(void);
 void test_sched(void);
 void test_oom(void);
+void test_device(void);
 
 #endif

@@ -27,6 +27,7 @@ int main(void)
     run("channel", test_channel);
     run("process", test_process);
     run("sched", test_sched);
+    run("device", test_device);
     run("oom", test_oom);
     /* Everything the tests made is closed: only the objects of this process remain (threads
      * that ended are gone too). */

@@ -31,6 +31,8 @@ struct vmo {
     uint64_t size;
     uint64_t npages;
     uint64_t *pages; /* physical addresses */
+    bool contiguous; /* pages[i] = pages[0] + i pages: DMA memory (SYS_VMO_CREATE_CONTIG) */
+    bool device;     /* device registers (SYS_DEVICE_VMO_CREATE): no frames to free */
 };
 
 struct interrupt {
@@ -73,6 +75,15 @@ int64_t sys_vmo_create(uint64_t size);
 int64_t sys_vmo_map(uint64_t h, uint64_t va, uint64_t flags, uint64_t proc);
 int64_t sys_vm_unmap(uint64_t va, uint64_t proc);
 int64_t sys_interrupt_create(uint64_t resource, uint64_t irq);
+/* Device resources, device memory and DMA memory (device.c). */
+int resource_allows_irq(uint64_t h, uint64_t irq); /* 0 if h (MANAGE) covers the PLIC source */
+int64_t sys_resource_create(uint64_t parent, uint64_t base, uint64_t size, uint64_t irq,
+                            uint64_t nirq);
+int64_t sys_device_vmo_create(uint64_t resource, uint64_t base, uint64_t size);
+int64_t sys_vmo_create_contig(uint64_t resource, uint64_t size);
+int64_t sys_vmo_phys(uint64_t vmo, uint64_t offset);
+int64_t sys_relay_phys(uint64_t resource);
+int64_t sys_vm_check(uint64_t va, uint64_t len, uint64_t flags);
 int64_t sys_interrupt_wait(struct trap_frame *f);
 int64_t sys_interrupt_ack(uint64_t h);
 void plic_init(uint64_t base, uint64_t hart);

@@ -20,6 +20,8 @@ void kobj_unref(struct kobj *o);
 uint64_t kobj_live(uint32_t type);
 struct kobj *root_resource_init(void);
 int check_root_resource(uint64_t h); /* 0 if h is a root-resource handle with MANAGE */
+bool is_root_resource(const struct kobj *o);
+void resource_destroy(struct kobj *o); /* a device resource (device.c); the root is never freed */
 
 /* Handle table: a fixed array per process. A handle value is (generation << 16) | (index + 1), so
  * a stale value of a closed slot is refused. */

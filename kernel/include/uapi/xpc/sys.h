@@ -57,6 +57,13 @@ enum sys_number {
     SYS_XPC_CALL_TIMEOUT = 44,
     SYS_XPC_INFO = 45,
     SYS_PROCESS_SET_LIMITS = 46, /* a0 process (MANAGE), a1 max priority, a2 x-entry quota */
+    /* User-level drivers (docs/syscalls.md, "Devices") */
+    SYS_RESOURCE_CREATE = 60,
+    SYS_DEVICE_VMO_CREATE = 61,
+    SYS_VMO_CREATE_CONTIG = 62,
+    SYS_VMO_PHYS = 63,
+    SYS_RELAY_PHYS = 64,
+    SYS_VM_CHECK = 65,
     SYS_COUNT
 };
 
@@ -111,7 +118,7 @@ enum obj_type {
     OBJ_ENDPOINT,
     OBJ_CHANNEL,
     OBJ_INTERRUPT,
-    OBJ_RESOURCE,  /* the root resource: the right to power off and to bind interrupts */
+    OBJ_RESOURCE,  /* the root resource (power off, interrupts, devices) or a device range of it */
     OBJ_XENTRY,    /* an XPC entry point of a server process */
     OBJ_RELAY_SEG, /* an XPC relay segment: physically contiguous, lives in the relay window */
     OBJ_TYPE_COUNT
@@ -160,6 +167,9 @@ struct channel_call_args {
     uint32_t rd_num_bytes;
     uint32_t rd_num_handles;
 };
+
+/* SYS_VM_CHECK flags. */
+#define VM_CHECK_WRITE 1u
 
 /* SYS_VMO_MAP flags. */
 #define MAP_READ  1u
