@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <xpc/usys.h>
+#include <xpc/device.h>
+#include <xpc/memmap.h>
+#include <xpc/transport.h>
+#include <xpc/blockproto.h>
 
 static uint64_t total_passed, total_failed;
 static uint64_t root; /* the root resource, init's bootstrap handle */
@@ -143,6 +147,36 @@ static void run_commands(const char *script)
     sys_poweroff(root, failed != 0);
 }
 
+/* The block service: the virtio-blk driver with a resource for the virtio-mmio slots and their
+ * interrupts, or a RAM disk when the machine has no drive. Over the transport of `fs=`. */
+static struct tp_service block;
+
+static void start_block_service(enum tp_kind kind)
+{
+    char args[32];
+    snprintf(args, sizeof(args), "fs=%s", tp_kind_name(kind));
+    int64_t res =
+        sys_resource_create(root, MEMMAP_VIRTIO_BASE, MEMMAP_VIRTIO_COUNT * MEMMAP_VIRTIO_SIZE,
+                            MEMMAP_VIRTIO_IRQ, MEMMAP_VIRTIO_COUNT);
+    uint64_t h = res > 0 ? (uint64_t)res : 0;
+    const char *what = "virtio-blk";
+    if (res < 0 || tp_service_start("blkvirtio", args, &h, 1, &block) < 0) {
+        what = "RAM disk";
+        if (tp_service_start("blkram", args, NULL, 0, &block) < 0) {
+            printf("init: no block service\n");
+            return;
+        }
+    }
+    struct tp_conn c;
+    struct tp_req info = {.op = BLK_OP_INFO};
+    if (tp_connect(block.handle, 4096, &c) == 0) {
+        if (tp_call(&c, &info) == 0)
+            printf("init: block device: %s, %lu sectors, over %s\n", what,
+                   (unsigned long)info.res[0], tp_kind_name(kind));
+        tp_close(&c);
+    }
+}
+
 int main(int argc, char **argv)
 {
     root = xpc_bootstrap_handle;
@@ -159,6 +193,7 @@ int main(int argc, char **argv)
         run_test("xpctest", "", 0);
         run_test("xpcattack", "", 0);
         run_test("tptest", "", 0);
+        run_test("blktest", "", 1);
         sys_kstats(&after);
         leak_check(&before, &after);
         total_passed += after.selftest_passed;
@@ -176,6 +211,7 @@ int main(int argc, char **argv)
             sys_object_wait(q);
         sys_poweroff(root, p < 0 || q < 0);
     }
+    start_block_service(tp_kind_from_args(argc, argv, "fs", TP_XPC));
     for (;;) {
         int64_t p = xpc_spawn("shell", "", sys_handle_duplicate(root, RIGHT_SAME_RIGHTS));
         if (p < 0) {
