@@ -1,9 +1,9 @@
 /* F and D instructions (unprivileged spec chapters 11 and 12). The arithmetic, with its flags
- * and rounding, is sim/fpu.c's; here are the registers, NaN-boxing, rounding-mode selection and
+ * and rounding, is sim/fpu/'s; here are the registers, NaN-boxing, rounding-mode selection and
  * sign injection. */
 #include "fp_exec.h"
 
-#include "fpu.h"
+#include "fpu/fpu.h"
 
 static uint32_t unbox_s(uint64_t v)
 {

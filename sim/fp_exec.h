@@ -1,4 +1,4 @@
-/* Executing F and D instructions: register and CSR state around the arithmetic of sim/fpu.c. */
+/* Executing F and D instructions: register and CSR state around the arithmetic of sim/fpu/. */
 #ifndef SIM_FP_EXEC_H
 #define SIM_FP_EXEC_H
 

@@ -1,8 +1,8 @@
-/* Rough cost of sim/fpu.c per operation: the RNE fast path on ordinary operands, and the software
+/* Rough cost of sim/fpu/ per operation: the RNE fast path on ordinary operands, and the software
  * path (RTZ, or RNE with subnormal results). Numbers are ns per call on this host, for docs/fpu.md;
  * nothing is asserted. */
 #define _POSIX_C_SOURCE 199309L
-#include "fpu.h"
+#include "fpu/fpu.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* A second, independent oracle for sim/fpu.c: the host's own IEEE hardware through <fenv.h>.
+/* A second, independent oracle for sim/fpu/: the host's own IEEE hardware through <fenv.h>.
  *
  * x86-64 SSE implements binary32/64 with the same choices as RISC-V where it matters here
  * (tininess detected after rounding, NX/UF/OF/DZ/NV with the same meaning), so for every
@@ -8,7 +8,7 @@
  * x86 differs from RISC-V by design (payload propagation, "integer indefinite").
  *
  * Ends with "N passed, N failed"; with -o FILE also writes "N F" to FILE for run.sh. */
-#include "fpu.h"
+#include "fpu/fpu.h"
 
 #include <fenv.h>
 #include <math.h>
@@ -242,7 +242,7 @@ int main(int argc, char **argv)
                 feclearexcept(FE_ALL_EXCEPT);
                 uint64_t want = host_run((enum op)op, in[0], in[1], in[2]);
                 uint32_t want_fl = host_flags();
-                fesetround(FE_TONEAREST); /* sim/fpu.c's fast paths require the default mode */
+                fesetround(FE_TONEAREST); /* sim/fpu/'s fast paths require the default mode */
                 uint32_t got_fl = 0;
                 uint64_t got = fpu_run((enum op)op, in[0], in[1], in[2], rm, &got_fl);
                 if (got == want && got_fl == want_fl) {

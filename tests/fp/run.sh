@@ -1,5 +1,5 @@
 #!/bin/sh
-# Differential test: run the generator on each emulator and compare with the host's sim/fpu.c.
+# Differential test: run the generator on each emulator and compare with the host's sim/fpu/.
 #
 #   run.sh OUTDIR HOST_BIN GEN_ELF XPCSIM "EMUS" [SOFT_HOST_BIN [EXTRA_COUNTS]]
 #

@@ -1,10 +1,10 @@
-/* Hand-picked edge cases for sim/fpu.c, expected values worked out from the RISC-V F/D chapters
+/* Hand-picked edge cases for sim/fpu/, expected values worked out from the RISC-V F/D chapters
  * and IEEE 754-2008 (not from any implementation). Each table row names the rule it checks. */
 #include <criterion/criterion.h>
 
 #include <stdint.h>
 
-#include "fpu.h"
+#include "fpu/fpu.h"
 
 enum { RNE = FPU_RNE, RTZ = FPU_RTZ, RDN = FPU_RDN, RUP = FPU_RUP, RMM = FPU_RMM };
 enum { NX = FPU_NX, UF = FPU_UF, OF = FPU_OF, DZ = FPU_DZ, NV = FPU_NV };

@@ -1,8 +1,8 @@
-/* Host back-end: the same operations computed by sim/fpu.c, with the register-level rules the
+/* Host back-end: the same operations computed by sim/fpu/, with the register-level rules the
  * CPU core adds around it (NaN-boxing of singles, sign extension of 32-bit integer results,
  * sign injection) modelled here so that the lines match the guest's byte for byte. */
 #include "ops.h"
-#include "../../../sim/fpu.h"
+#include "../../../sim/fpu/fpu.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The operations the differential test runs, shared by the guest (RISC-V instructions) and host
- * (sim/fpu.c) back-ends so that both walk the same grid in the same order.
+ * (sim/fpu/) back-ends so that both walk the same grid in the same order.
  *
  * Columns: id, mnemonic as printed, operand count, operand kind, whether the rounding mode
  * matters (only those ops are run in all five modes).
