@@ -4,6 +4,7 @@
  * off; with "bench" it runs the benchmark; otherwise it keeps a shell running. */
 #include <stdio.h>
 #include <string.h>
+#include <xpc/fileclient.h>
 #include <xpc/usys.h>
 #include <xpc/device.h>
 #include <xpc/memmap.h>
@@ -133,6 +134,22 @@ static const char *run_script(int argc, char **argv)
     return NULL;
 }
 
+/* The file system server, over the transport the boot arguments name (fs=, default xpc); the
+ * service handle it gives becomes the shell's (and through it every program's) file system. */
+static struct tp_service storage;
+
+static void start_storage(int argc, char **argv)
+{
+    enum tp_kind kind = tp_kind_from_args(argc, argv, "fs", TP_XPC);
+    char args[32];
+    snprintf(args, sizeof(args), "fs=%s", tp_kind_name(kind));
+    int64_t r = tp_service_start("fsd", args, NULL, 0, &storage);
+    if (r < 0)
+        printf("init: no file system (fsd: %s)\n", xpc_strerror(r));
+    else
+        file_connect((uint64_t)tp_service_share(storage.handle));
+}
+
 /* run="cmd; cmd; ...": the shell runs the commands, then the machine powers off (with the
  * failure flag when a command failed), so a test can script the shell from the boot
  * arguments. */
@@ -182,6 +199,8 @@ int main(int argc, char **argv)
     root = xpc_bootstrap_handle;
     printf("init: started\n");
     const char *script = run_script(argc, argv);
+    if (!has_word(argc, argv, "test") && !has_word(argc, argv, "bench"))
+        start_storage(argc, argv);
     if (script)
         run_commands(script);
     if (has_word(argc, argv, "test")) {
@@ -194,6 +213,9 @@ int main(int argc, char **argv)
         run_test("xpcattack", "", 0);
         run_test("tptest", "", 0);
         run_test("blktest", "", 1);
+        run_test("fsstress", "fs=xpc", 0);
+        run_test("fsstress", "fs=endpoint seed=2", 0);
+        run_test("fsstress", "fs=channel seed=3", 0);
         sys_kstats(&after);
         leak_check(&before, &after);
         total_passed += after.selftest_passed;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xpc/fileclient.h>
+#include <xpc/transport.h>
 #include "file_internal.h"
 
 static char cwd[FILE_PATH_MAX] = "/";
@@ -52,9 +53,33 @@ static int64_t append_components(char *out, const char *path)
     return (int64_t)len;
 }
 
+/* Whether the string at p is readable up to its NUL or FILE_PATH_MAX bytes, a page at a time
+ * (a path in the kernel or in unmapped memory gets EFAULT, not a fault). */
+static int64_t path_readable(const char *p)
+{
+    const uintptr_t page = 4096;
+    uintptr_t at = (uintptr_t)p, end = at + FILE_PATH_MAX;
+    while (at < end) {
+        uintptr_t stop = (at | (page - 1)) + 1;
+        if (stop > end)
+            stop = end;
+        if (tp_check_buffer((const void *)at, stop - at, 0) < 0)
+            return -EFAULT;
+        if (memchr((const void *)at, 0, stop - at))
+            return 0;
+        at = stop;
+    }
+    return 0;
+}
+
 static int64_t resolve(const char *path, char out[FILE_PATH_MAX])
 {
-    if (!path || !*path)
+    if (!path)
+        return -EFAULT;
+    int64_t e = path_readable(path);
+    if (e < 0)
+        return e;
+    if (!*path)
         return -ENOENT;
     if (strnlen(path, FILE_PATH_MAX) >= FILE_PATH_MAX)
         return -ENAMETOOLONG;

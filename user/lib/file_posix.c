@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xpc/fileclient.h>
+#include <xpc/transport.h>
 #include <xpc/usys.h>
 #include "file_internal.h"
 
@@ -125,6 +126,10 @@ static ssize_t transfer(int fd, void *buf, size_t n, int64_t offset, int positio
         return file_fail(fh);
     if (positioned && offset < 0)
         return file_fail(-EINVAL);
+    /* A buffer in the kernel or in memory this process does not have is refused before any
+     * byte moves, as a system call would refuse it. */
+    if (n && tp_check_buffer(buf, n, !writing) < 0)
+        return file_fail(-EFAULT);
     size_t done = 0;
     while (done < n) {
         size_t chunk = n - done < FILE_DATA_MAX ? n - done : FILE_DATA_MAX;

@@ -20,6 +20,10 @@ int64_t file_call(struct file_msg *m);
  * process has no file system, or -errno. */
 int64_t file_connect_child(void);
 
+/* Drops the current connection (and the handle it was made from) and connects through `handle`
+ * from the next call on (0: no file system). For programs that start a server of their own. */
+void file_connect(uint64_t handle);
+
 /* Not POSIX: the file system's totals (for df). 0 or -1 with errno. */
 int file_statfs(struct file_statfs *out);
 
