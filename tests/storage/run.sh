@@ -45,6 +45,21 @@ for emu in $emus; do
     expect script "$emu" 'done'
     expect script "$emu" 'run: 4 commands, 1 failed'
     echo "[$emu] run= script: done"
+    # The shell's file commands on the file system server, over each transport.
+    for fs in xpc endpoint channel; do
+        boot "$emu" files-$fs "mkdir /d; echo hello file > /d/x; cp /d/x /d/y; mv /d/y /d/z; \
+ls -l /d; rm /d/x; ls /d; cd /d; pwd; echo more >> z; cat z; rmdir /d; cat /d/x; df; sync" "fs=$fs"
+        expect files-$fs "$emu" '-       11 x'
+        expect files-$fs "$emu" '-       11 z'
+        expect files-$fs "$emu" 'z'
+        expect files-$fs "$emu" '/d'
+        expect files-$fs "$emu" 'hello file'
+        expect files-$fs "$emu" 'more'
+        expect files-$fs "$emu" 'rmdir: /d: Directory not empty'
+        expect files-$fs "$emu" 'cat: /d/x: No such file or directory'
+        expect files-$fs "$emu" 'run: 15 commands, 2 failed'
+        echo "[$emu] shell file commands over $fs: done"
+    done
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

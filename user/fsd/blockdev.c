@@ -7,11 +7,20 @@
 
 struct ram_disk {
     uint8_t *bytes;
+    uint64_t blocks;
 };
+
+/* A request past the end is the core's mistake (or a corrupt image's): refused, never obeyed. */
+static int out_of_range(const struct ram_disk *d, uint64_t block, uint32_t count)
+{
+    return block >= d->blocks || count > d->blocks - block;
+}
 
 static int ram_read(void *ctx, uint64_t block, uint32_t count, void *buf)
 {
     struct ram_disk *d = ctx;
+    if (out_of_range(d, block, count))
+        return -EIO;
     memcpy(buf, d->bytes + block * FS_BLOCK_SIZE, (size_t)count * FS_BLOCK_SIZE);
     return 0;
 }
@@ -19,6 +28,8 @@ static int ram_read(void *ctx, uint64_t block, uint32_t count, void *buf)
 static int ram_write(void *ctx, uint64_t block, uint32_t count, const void *buf)
 {
     struct ram_disk *d = ctx;
+    if (out_of_range(d, block, count))
+        return -EIO;
     memcpy(d->bytes + block * FS_BLOCK_SIZE, buf, (size_t)count * FS_BLOCK_SIZE);
     return 0;
 }
@@ -39,6 +50,7 @@ static int ram_open(uint64_t bytes, struct fs_blockdev *dev)
     disk.bytes = calloc(blocks, FS_BLOCK_SIZE);
     if (!disk.bytes)
         return -ENOMEM;
+    disk.blocks = blocks;
     *dev = (struct fs_blockdev){&disk, blocks, ram_read, ram_write, ram_flush};
     return 0;
 }

@@ -205,13 +205,12 @@ static int64_t dispatch(struct client *c, struct tp_req *r)
         put_stat(r, &st);
         return 0;
     }
-    case FILE_UNLINK:
-        return (e = request_path(r, 0, &path)) < 0 ? e : fs_unlink(fs, path);
+    case FILE_UNLINK: return (e = request_path(r, 0, &path)) < 0 ? e : fs_unlink(fs, path);
     case FILE_MKDIR:
-        return (e = request_path(r, 0, &path)) < 0 ? e
-                                                  : fs_mkdir(fs, path, (uint32_t)r->arg[1] & 07777);
-    case FILE_RMDIR:
-        return (e = request_path(r, 0, &path)) < 0 ? e : fs_rmdir(fs, path);
+        return (e = request_path(r, 0, &path)) < 0
+                   ? e
+                   : fs_mkdir(fs, path, (uint32_t)r->arg[1] & 07777);
+    case FILE_RMDIR: return (e = request_path(r, 0, &path)) < 0 ? e : fs_rmdir(fs, path);
     case FILE_RENAME:
         if ((e = request_path(r, 0, &path)) < 0)
             return e;
@@ -222,7 +221,7 @@ static int64_t dispatch(struct client *c, struct tp_req *r)
         struct fs_statfs s;
         if ((e = fs_statfs(fs, &s)) < 0)
             return e;
-        struct file_statfs out = {s.block_size, s.blocks, s.free_blocks,
+        struct file_statfs out = {s.block_size, s.blocks,      s.free_blocks,
                                   s.inodes,     s.free_inodes, s.name_max};
         memcpy(r->buf, &out, sizeof(out));
         reply_len = sizeof(out);

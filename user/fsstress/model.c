@@ -10,9 +10,9 @@
 #include <unistd.h>
 #include "fsstress.h"
 
-#define NDIRS     3 /* d0 always exists; d1, d2 come and go */
-#define NSLOTS    4 /* files per directory */
-#define MAX_SIZE  (96u << 10) /* crosses FILE_DATA_MAX, so calls are split */
+#define NDIRS        3           /* d0 always exists; d1, d2 come and go */
+#define NSLOTS       4           /* files per directory */
+#define MAX_SIZE     (96u << 10) /* crosses FILE_DATA_MAX, so calls are split */
 #define VERIFY_EVERY 25
 
 struct file_model {
