@@ -185,8 +185,68 @@ static void directories_and_cwd(void)
     EXPECT(unlink("rel") == 0 && chdir("/") == 0 && rmdir("/wd") == 0, "clean up");
 }
 
+/* The child side of client_crash: open files, write, then fault with them open ("crash"), or
+ * write in a loop until killed ("busy"). */
+static int crashing_child(const char *how)
+{
+    int fds[4];
+    for (int i = 0; i < 4; i++) {
+        char p[32];
+        snprintf(p, sizeof(p), "/crash%d", i);
+        fds[i] = open(p, O_CREAT | O_RDWR, 0644);
+        if (fds[i] < 0 || write(fds[i], "doomed", 6) != 6)
+            return 2;
+    }
+    if (!strcmp(how, "busy"))
+        for (;;)
+            pwrite(fds[0], "again", 5, 0);
+    volatile uintptr_t null_page = 16; /* never mapped: a store fault kills us */
+    *(volatile int *)null_page = 1;
+    return 3;
+}
+
+/* Clients that die holding open files, or are killed between calls in a loop of writes: the
+ * server serves the next client as before. */
+static void client_crash(uint64_t service)
+{
+    for (int round = 0; round < 2; round++) {
+        const char *how = round ? "busy" : "crash";
+        int64_t h = tp_service_share(service);
+        int64_t child = xpc_spawn_service("fsstress", how, 0, h > 0 ? (uint64_t)h : 0);
+        EXPECT(child > 0, "a client to crash");
+        if (child <= 0)
+            continue;
+        if (round) {
+            /* Killed at some point of a loop of calls: on the copying transports the server's
+             * own thread finishes a call in flight; with XPC the client's thread may be inside
+             * the server when it dies. */
+            sys_sleep_ns(20000000);
+            sys_kill((uint64_t)child);
+        }
+        int64_t code = sys_object_wait((uint64_t)child);
+        EXPECT(code < 0, "the client died (%ld)", (long)code);
+        sys_handle_close((uint64_t)child);
+        int fd = open("/after-crash", O_CREAT | O_RDWR | O_TRUNC, 0644);
+        char back[8] = {0};
+        EXPECT(fd >= 0 && write(fd, "alive", 5) == 5 && pread(fd, back, 5, 0) == 5 &&
+                   !strcmp(back, "alive"),
+               "the server works after a client %s", how);
+        struct stat st;
+        EXPECT(stat("/crash0", &st) == 0 && st.st_size >= 5, "the dead client's file is there");
+        close(fd);
+    }
+    for (int i = 0; i < 4; i++) {
+        char p[32];
+        snprintf(p, sizeof(p), "/crash%d", i);
+        unlink(p);
+    }
+    unlink("/after-crash");
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (!strcmp(argv[1], "crash") || !strcmp(argv[1], "busy")))
+        return crashing_child(argv[1]);
     unsigned ops = 300;
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -234,6 +294,9 @@ int main(int argc, char **argv)
             phases[i].run();
             printf("fsstress: %s: %lu failed checks\n", phases[i].name, checks_failed - before);
         }
+        unsigned long before = checks_failed;
+        client_crash(fsd.handle);
+        printf("fsstress: client crashes: %lu failed checks\n", checks_failed - before);
         file_connect(0);
         tp_service_stop(&fsd);
     }
