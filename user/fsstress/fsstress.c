@@ -251,7 +251,10 @@ int main(int argc, char **argv)
     uint64_t seed = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: fsstress [fs=xpc|endpoint|channel] [ops=N] [seed=N]\n");
+            printf("usage: fsstress [fs=xpc|endpoint|channel] [ops=N] [seed=N] [emulated]\n"
+                   "  starts a file system server of its own and checks it through the POSIX\n"
+                   "  calls: a random workload against a model, bad input, a full disk, crashing\n"
+                   "  clients. 'emulated': run over XPC where the kernel emulates it\n");
             return 0;
         }
         if (!strncmp(argv[i], "ops=", 4))
