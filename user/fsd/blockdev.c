@@ -1,8 +1,11 @@
-/* fsd's block device: the block server its starter handed it, or, without one, memory of its
- * own (a RAM disk that lives as long as fsd does). */
+/* fsd's block device: the block server its starter handed it (virtio-blk or the RAM-disk
+ * server, through the block protocol), or, without one, memory of its own (a RAM disk that
+ * lives as long as fsd does). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xpc/blockproto.h>
+#include <xpc/transport.h>
 #include "fsd.h"
 
 struct ram_disk {
@@ -55,13 +58,75 @@ static int ram_open(uint64_t bytes, struct fs_blockdev *dev)
     return 0;
 }
 
-/* The block protocol's client side comes with the block servers (drv); until then a block
- * service handle is refused. */
+/* ---- a block server (<xpc/blockproto.h>), over any transport ---- */
+
+#define BLOCK_CONN_BYTES  (64u << 10)
+#define SECTORS_PER_BLOCK (FS_BLOCK_SIZE / BLK_SECTOR)
+
+struct remote_disk {
+    struct tp_conn conn;
+    uint64_t max_blocks; /* per call */
+};
+
+/* Moves [block, block+count) in calls of at most max_blocks, straight from or into the core's
+ * buffer: the transport copies it into its own buffer (or hands it over in place with XPC
+ * where it already lies in the active segment). */
+static int remote_io(void *ctx, uint64_t block, uint32_t count, void *buf, int writing)
+{
+    struct remote_disk *d = ctx;
+    while (count) {
+        uint32_t n = count < d->max_blocks ? count : (uint32_t)d->max_blocks;
+        size_t bytes = (size_t)n * FS_BLOCK_SIZE;
+        struct tp_req r = {.op = writing ? BLK_OP_WRITE : BLK_OP_READ,
+                           .arg = {block * SECTORS_PER_BLOCK, (uint64_t)n * SECTORS_PER_BLOCK},
+                           .buf = buf,
+                           .len = writing ? bytes : 0,
+                           .cap = bytes};
+        int64_t st = tp_call(&d->conn, &r);
+        if (st < 0 || (!writing && r.len != bytes))
+            return -EIO;
+        block += n;
+        count -= n;
+        buf = (char *)buf + bytes;
+    }
+    return 0;
+}
+
+static int remote_read(void *ctx, uint64_t block, uint32_t count, void *buf)
+{
+    return remote_io(ctx, block, count, buf, 0);
+}
+
+static int remote_write(void *ctx, uint64_t block, uint32_t count, const void *buf)
+{
+    return remote_io(ctx, block, count, (void *)buf, 1);
+}
+
+static int remote_flush(void *ctx)
+{
+    struct remote_disk *d = ctx;
+    struct tp_req r = {.op = BLK_OP_FLUSH};
+    return tp_call(&d->conn, &r) < 0 ? -EIO : 0;
+}
+
 static int remote_open(uint64_t block_service, struct fs_blockdev *dev)
 {
-    (void)block_service;
-    (void)dev;
-    return -ENOSYS;
+    static struct remote_disk disk;
+    if (tp_connect(block_service, BLOCK_CONN_BYTES, &disk.conn) < 0)
+        return -EIO;
+    struct tp_req info = {.op = BLK_OP_INFO};
+    if (tp_call(&disk.conn, &info) < 0 || info.res[1] != BLK_SECTOR)
+        return -EIO;
+    if (info.res[2] & BLK_INFO_READONLY)
+        return -EROFS;
+    uint64_t per_call = info.res[3] / SECTORS_PER_BLOCK;
+    disk.max_blocks =
+        per_call < BLOCK_CONN_BYTES / FS_BLOCK_SIZE ? per_call : BLOCK_CONN_BYTES / FS_BLOCK_SIZE;
+    if (disk.max_blocks == 0)
+        return -EIO;
+    *dev = (struct fs_blockdev){&disk, info.res[0] / SECTORS_PER_BLOCK, remote_read, remote_write,
+                                remote_flush};
+    return 0;
 }
 
 int blockdev_open(uint64_t block_service, uint64_t ram_bytes, struct fs_blockdev *dev)

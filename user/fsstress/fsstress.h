@@ -23,4 +23,8 @@ extern unsigned long checks_passed, checks_failed;
  * operations from `seed`, under directory `root` (made here). */
 void stress_run(const char *root, uint64_t seed, unsigned ops);
 
+/* The server killed in the middle of calls and started again, twice (restart.c). Call with no
+ * file system connected; leaves none. */
+void server_kill(const char *fsd_args);
+
 #endif
