@@ -63,8 +63,11 @@ static uint64_t dir_nblocks(const struct fs_dinode *dp)
     return dp->size / FS_BLOCK_SIZE;
 }
 
-int dir_lookup(struct fs *fs, uint32_t dir, struct fs_dinode *dp, const char *name, size_t len,
-               uint32_t *ino, uint64_t *slot)
+/* Walks dp's entries in slot order until `match` accepts one: 1 and *slot when it does, 0 when
+ * none does, or an error. The one loop behind lookup, free-slot search and the emptiness test. */
+static int dir_scan(struct fs *fs, uint32_t dir, struct fs_dinode *dp,
+                    bool (*match)(const struct fs_ddirent *e, const void *ctx), const void *ctx,
+                    uint64_t *slot, struct fs_ddirent *found)
 {
     for (uint64_t i = 0; i < dir_nblocks(dp); i++) {
         struct fs_buf *b;
@@ -73,17 +76,55 @@ int dir_lookup(struct fs *fs, uint32_t dir, struct fs_dinode *dp, const char *na
             return rc;
         const struct fs_ddirent *e = (const struct fs_ddirent *)b->data;
         for (uint32_t k = 0; k < FS_DIRENTS_PER_BLOCK; k++) {
-            if (e[k].ino && e[k].name_len == len && !memcmp(e[k].name, name, len)) {
-                *ino = e[k].ino;
-                if (slot)
-                    *slot = i * FS_DIRENTS_PER_BLOCK + k;
+            if (match(&e[k], ctx)) {
+                *slot = i * FS_DIRENTS_PER_BLOCK + k;
+                if (found)
+                    *found = e[k];
                 buf_put(fs, b);
-                return 0;
+                return 1;
             }
         }
         buf_put(fs, b);
     }
-    return -ENOENT;
+    return 0;
+}
+
+struct name_key {
+    const char *name;
+    size_t len;
+};
+
+static bool entry_named(const struct fs_ddirent *e, const void *ctx)
+{
+    const struct name_key *key = ctx;
+    return e->ino && e->name_len == key->len && !memcmp(e->name, key->name, key->len);
+}
+
+static bool entry_free(const struct fs_ddirent *e, const void *ctx)
+{
+    (void)ctx;
+    return e->ino == 0;
+}
+
+static bool entry_other_than_dots(const struct fs_ddirent *e, const void *ctx)
+{
+    (void)ctx;
+    return e->ino && !name_is_dot(e->name, e->name_len);
+}
+
+int dir_lookup(struct fs *fs, uint32_t dir, struct fs_dinode *dp, const char *name, size_t len,
+               uint32_t *ino, uint64_t *slot)
+{
+    struct name_key key = {name, len};
+    struct fs_ddirent e;
+    uint64_t where;
+    int rc = dir_scan(fs, dir, dp, entry_named, &key, &where, &e);
+    if (rc <= 0)
+        return rc < 0 ? rc : -ENOENT;
+    *ino = e.ino;
+    if (slot)
+        *slot = where;
+    return 0;
 }
 
 int dir_entry(struct fs *fs, uint32_t dir, struct fs_dinode *dp, uint64_t slot,
@@ -128,23 +169,10 @@ int dir_set(struct fs *fs, uint32_t dir, struct fs_dinode *dp, uint64_t slot, ui
 /* The first free slot, or UINT64_MAX when every block is full. */
 static int dir_free_slot(struct fs *fs, uint32_t dir, struct fs_dinode *dp, uint64_t *slot)
 {
-    for (uint64_t i = 0; i < dir_nblocks(dp); i++) {
-        struct fs_buf *b;
-        int rc = dir_block(fs, dir, dp, i, &b);
-        if (rc < 0)
-            return rc;
-        const struct fs_ddirent *e = (const struct fs_ddirent *)b->data;
-        for (uint32_t k = 0; k < FS_DIRENTS_PER_BLOCK; k++) {
-            if (e[k].ino == 0) {
-                *slot = i * FS_DIRENTS_PER_BLOCK + k;
-                buf_put(fs, b);
-                return 0;
-            }
-        }
-        buf_put(fs, b);
-    }
-    *slot = UINT64_MAX;
-    return 0;
+    int rc = dir_scan(fs, dir, dp, entry_free, NULL, slot, NULL);
+    if (rc == 0)
+        *slot = UINT64_MAX;
+    return rc < 0 ? rc : 0;
 }
 
 int dir_blocks_needed(struct fs *fs, uint32_t dir, struct fs_dinode *dp)
@@ -191,19 +219,7 @@ int dir_add(struct fs *fs, uint32_t dir, struct fs_dinode *dp, const char *name,
 
 int dir_is_empty(struct fs *fs, uint32_t dir, struct fs_dinode *dp)
 {
-    for (uint64_t i = 0; i < dir_nblocks(dp); i++) {
-        struct fs_buf *b;
-        int rc = dir_block(fs, dir, dp, i, &b);
-        if (rc < 0)
-            return rc;
-        const struct fs_ddirent *e = (const struct fs_ddirent *)b->data;
-        for (uint32_t k = 0; k < FS_DIRENTS_PER_BLOCK; k++) {
-            if (e[k].ino && !name_is_dot(e[k].name, e[k].name_len)) {
-                buf_put(fs, b);
-                return 0;
-            }
-        }
-        buf_put(fs, b);
-    }
-    return 1;
+    uint64_t slot;
+    int rc = dir_scan(fs, dir, dp, entry_other_than_dots, NULL, &slot, NULL);
+    return rc < 0 ? rc : !rc;
 }

@@ -9,11 +9,6 @@ static uint64_t encode(uint32_t idx, uint16_t gen)
     return ((uint64_t)gen << 16) | (idx + 1);
 }
 
-static struct handle *decode(struct handle_table *t, uint64_t h)
-{
-    return handle_lookup(t, h);
-}
-
 int64_t handle_install(struct handle_table *t, struct kobj *o, uint32_t rights)
 {
     return handle_install_badged(t, o, rights, 0);
@@ -41,7 +36,7 @@ int64_t handle_install_badged(struct handle_table *t, struct kobj *o, uint32_t r
 int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t rights,
                struct handle **out)
 {
-    struct handle *e = decode(t, h);
+    struct handle *e = handle_lookup(t, h);
     if (!e)
         return ERR_BAD_HANDLE;
     if (type != OBJ_NONE && e->obj->type != type)
@@ -54,7 +49,7 @@ int handle_get(struct handle_table *t, uint64_t h, uint32_t type, uint32_t right
 
 int handle_take(struct handle_table *t, uint64_t h, struct handle *out)
 {
-    struct handle *e = decode(t, h);
+    struct handle *e = handle_lookup(t, h);
     if (!e)
         return ERR_BAD_HANDLE;
     *out = *e;
