@@ -1,6 +1,8 @@
 #!/bin/sh
 # Install (as root, through apt-get) or name the Debian packages the build and tests need.
-# Versions are those of Debian 12 (bookworm); see docs/building.md.
+# This is the one list (.ci/run installs only build-essential and runs `make test`, which runs
+# this). Versions: Debian 12 (bookworm); the packages whose exact output the tests compare are
+# pinned, the rest follow bookworm's security updates (docs/building.md says why).
 set -eu
 PACKAGES="build-essential gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3

@@ -1,4 +1,4 @@
-/* A RISC-V RV64IMAC hart: architectural state, the software TLB and the decoded-block cache.
+/* A RISC-V RV64GC hart: architectural state, the software TLB and the decoded-block cache.
  *
  * The interpreter (sim/interp.c) runs decoded basic blocks; loads and stores go through a
  * software TLB whose hit is a compare and an add; interrupts are taken at block boundaries.
@@ -49,7 +49,7 @@ struct csrs {
     uint64_t mcause, scause;
     uint64_t mtval, stval;
     uint64_t satp;
-    uint32_t mcounteren, scounteren, mcountinhibit;
+    uint32_t mcounteren, scounteren;
     uint64_t menvcfg, senvcfg;
     uint8_t pmpcfg[16];
     uint64_t pmpaddr[16];

@@ -1,4 +1,4 @@
-/* RV64IMAC + XPC decoder. Reference: the RISC-V unprivileged spec, chapters "RV32I/RV64I",
+/* RV64GC + XPC decoder. Reference: the RISC-V unprivileged spec, chapters "RV32I/RV64I",
  * "M", "A", "C" (table of RVC opcode maps) and the brief's §3.1 for custom-0. */
 #include "decode.h"
 

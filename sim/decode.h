@@ -1,4 +1,4 @@
-/* The decoder: one RV64IMAC (+ XPC) instruction, 16 or 32 bits, into a `struct insn` that the
+/* The decoder: one RV64GC (+ XPC) instruction, 16 or 32 bits, into a `struct insn` that the
  * interpreter dispatches on. Compressed instructions are expanded into their 32-bit
  * equivalents, so the interpreter knows only one set of operations. */
 #ifndef SIM_DECODE_H
