@@ -11,7 +11,7 @@ export BUILD
 
 FW := /usr/lib/riscv64-linux-gnu/opensbi/generic
 
-.PHONY: all deps sim kernel isa boot run test unit-tests clean format bench experiments
+.PHONY: all deps sim kernel isa boot run linux run-linux test unit-tests clean format bench experiments
 
 all: sim kernel
 
@@ -34,6 +34,13 @@ fs: deps
 
 run: sim kernel
 	scripts/run.sh
+
+# Debian's riscv64 Linux on xpcsim (docs/linux.md): fetched at build time, an interactive shell.
+linux: deps
+	$(MAKE) -C linux
+
+run-linux: sim linux
+	$(MAKE) -C linux run
 
 bench: sim
 	$(MAKE) -C bench/speed run
@@ -64,7 +71,8 @@ test: sim
 	    "fs:$(MAKE) -s -C tests/fs" \
 	    "fs-tools:$(MAKE) -s -C fs tools guest && tests/fs/tools.sh $(BUILD)/tools" \
 	    "rtl:$(MAKE) -s -C tests/rtl" \
-	    "gdb:$(MAKE) -s -C tests/gdb test"
+	    "gdb:$(MAKE) -s -C tests/gdb test" \
+	    "linux:tests/linux/run.sh"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
