@@ -72,6 +72,7 @@ test: sim
 	    "fs-tools:$(MAKE) -s -C fs tools guest && tests/fs/tools.sh $(BUILD)/tools" \
 	    "rtl:$(MAKE) -s -C tests/rtl" \
 	    "gdb:$(MAKE) -s -C tests/gdb test" \
+	    "trace:$(MAKE) -s -C kernel && $(MAKE) -s -C tests/xpc all && tests/trace/run.sh $(BUILD)" \
 	    "linux:tests/linux/run.sh"
 
 format:

@@ -110,6 +110,7 @@ struct hart {
     struct timing *timing;  /* NULL when the cycle model is off */
     struct xpc_engine *xpc; /* NULL on a core without the XPC engine */
     uint64_t xpc_seg_gen;   /* the engine's segment generation the soft TLB was last made for */
+    struct trace *trace;    /* --trace (sim/trace.h): NULL when off */
 
     /* Debug triggers (sim/trigger.c) and the debugger's hold on the hart (sim/gdb/). */
     struct triggers trig;
@@ -123,6 +124,9 @@ struct hart {
     uint64_t trap_count[64];
     uint64_t irq_count[16];
 };
+
+/* The modeled cycle now (retired instructions, give or take a block, with the model off). */
+uint64_t hart_now(const struct hart *h);
 
 /* ---- sim/cpu.c ---- */
 void hart_init(struct hart *h, struct machine *m, unsigned hartid);

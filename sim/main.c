@@ -13,6 +13,7 @@
 #include "machine.h"
 #include "options.h"
 #include "timing/timing.h"
+#include "trace.h"
 #include "xpc/engine.h"
 #include "xpc/memmap.h"
 
@@ -26,6 +27,7 @@ struct settings {
     uint64_t phase_start, phase_stop;
     bool phase_start_set, phase_stop_set;
     struct drive_set drives;
+    const char *trace_path;   /* --trace: XPC calls and traps as Chrome trace-event JSON */
     const char *gdb_endpoint; /* -gdb / -s: listen for a debugger here */
     bool gdb_wait;            /* -S: wait for it before the first instruction */
 };
@@ -289,6 +291,9 @@ static const struct opt options[] = {
      .help = "its size in x-entries"},
     {"--xpc-nonblocking-link", NULL, "=on|off", OPT_ON_OFF, FIELD(cfg.xpc_nonblocking),
      .help = "the non-blocking link stack"},
+    {"--trace", NULL, " FILE", OPT_STRING, FIELD(trace_path),
+     .help = "write XPC calls, returns, swapseg, XPC exceptions and traps to FILE as Chrome\n"
+             "trace-event JSON (Perfetto, chrome://tracing): a track per address space"},
     {"--phase-map", NULL, " FILE", OPT_STRING, FIELD(phase_map),
      .help = "charge cycles to named PC ranges ('name start end' lines,\nhex, half-open); needs "
              "--timing=rocket; shown by --stats"},
@@ -417,9 +422,15 @@ int main(int argc, char **argv)
     }
     if (phases)
         timing_attach_phases(m.hart.timing, phases);
+    if (s.trace_path && !(m.hart.trace = trace_open(s.trace_path, err, sizeof err))) {
+        fprintf(stderr, "xpcsim: %s\n", err);
+        machine_destroy(&m);
+        return 1;
+    }
     struct gdb *gdb = NULL;
     if (s.gdb_endpoint && !(gdb = gdb_listen(&m, s.gdb_endpoint, err, sizeof err))) {
         fprintf(stderr, "xpcsim: %s\n", err);
+        trace_close(m.hart.trace, 0);
         machine_destroy(&m);
         return 1;
     }
@@ -429,6 +440,8 @@ int main(int argc, char **argv)
     int code = gdb ? gdb_run(gdb, s.gdb_wait) : machine_run(&m);
     gdb_close(gdb);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    trace_close(m.hart.trace, hart_now(&m.hart));
+    m.hart.trace = NULL;
     if (stats || stats_json) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
         struct sim_stats st;

@@ -3,6 +3,12 @@
 
 #include "mmu.h"
 #include "timing/timing.h"
+#include "trace.h"
+
+uint64_t hart_now(const struct hart *h)
+{
+    return h->timing ? timing_cycles(h->timing) : h->cycle;
+}
 
 static uint64_t set_field(uint64_t reg, uint64_t mask, uint64_t val)
 {
@@ -28,6 +34,7 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
     /* A reservation must not survive into another context (QEMU clears it on every trap). */
     h->reservation_valid = false;
     h->wfi = false;
+    unsigned from = h->priv;
 
     if (h->priv <= PRIV_S && ((deleg >> code) & 1)) {
         h->csr.scause = cause;
@@ -61,6 +68,9 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
          * faults again would spin for ever without the clock (and the run's budget) moving. */
         h->cycle++;
     }
+    if (h->trace)
+        trace_trap(h->trace, hart_now(h), h->priv == PRIV_S ? h->csr.sepc : h->csr.mepc,
+                   h->csr.satp, cause, from, h->priv);
 }
 
 void hart_mret(struct hart *h)
@@ -77,6 +87,8 @@ void hart_mret(struct hart *h)
     h->pc = h->csr.mepc;
     hart_update_mode(h);
     h->irq_check = true;
+    if (h->trace)
+        trace_trap_return(h->trace, hart_now(h), PRIV_M);
 }
 
 void hart_sret(struct hart *h)
@@ -92,6 +104,8 @@ void hart_sret(struct hart *h)
     h->pc = h->csr.sepc;
     hart_update_mode(h);
     h->irq_check = true;
+    if (h->trace)
+        trace_trap_return(h->trace, hart_now(h), PRIV_S);
 }
 
 /* Standard priority order (privileged spec §3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */

@@ -5,6 +5,7 @@
 #include "machine.h"
 #include "mmu.h"
 #include "timing/timing.h"
+#include "trace.h"
 #include "xpc/engine.h"
 
 static bool engine_load64(void *opaque, uint64_t pa, uint64_t *v)
@@ -31,6 +32,24 @@ void xpc_segment_changed(struct hart *h)
     tlb_flush_all(h);
 }
 
+/* After the instruction, so the times are those the cycle model charged it. */
+static void xpc_trace(struct hart *h, const struct xpc_cost *cost, const struct xpc_hart *xh,
+                      uint64_t caller, uint64_t rs1)
+{
+    struct trace_xpc ev = {.now = hart_now(h), .pc = xh->pc, .id = rs1, .satp = xh->satp,
+                           .new_satp = xh->satp_changed ? xh->new_satp : xh->satp,
+                           .caller = caller, .callee = h->xpc->csr.xcap,
+                           .link_pa = cost->link_pa};
+    if (cost->is_prefetch)
+        return;
+    if (cost->kind == XPC_FUNCT7_XCALL)
+        trace_xcall(h->trace, &ev);
+    else if (cost->kind == XPC_FUNCT7_XRET)
+        trace_xret(h->trace, &ev);
+    else if (cost->kind == XPC_FUNCT7_SWAPSEG)
+        trace_swapseg(h->trace, &ev);
+}
+
 bool xpc_execute(struct hart *h, const struct insn *in)
 {
     if (!h->xpc) {
@@ -41,14 +60,20 @@ bool xpc_execute(struct hart *h, const struct insn *in)
     struct xpc_mem mem = {.opaque = h->machine, .load64 = engine_load64, .store64 = engine_store64};
     struct xpc_cost cost;
     uint64_t tval = 0;
+    uint64_t caller = h->xpc->csr.xcap, rs1 = h->x[in->rs1];
     unsigned cause = xpc_engine_execute(h->xpc, in->raw, h->x[in->rs1], &xh, &mem, &tval, &cost);
-    if (cause)
+    if (cause) {
+        if (h->trace && cause >= XPC_CAUSE_INVALID_XENTRY)
+            trace_xpc_exception(h->trace, hart_now(h), h->pc, h->csr.satp, cause, tval);
         return hart_exception(h, cause, cause == XPC_EXC_ILLEGAL_INSN ? in->raw : tval);
+    }
     h->pc = xh.new_pc;
     if (xh.satp_changed)
         hart_write_satp(h, xh.new_satp); /* no flush: ASIDs keep both address spaces */
     xpc_segment_changed(h);
     xpc_timing(h, in, &cost, xh.satp, xh.new_satp);
+    if (h->trace)
+        xpc_trace(h, &cost, &xh, caller, rs1);
     return true;
 }
 
