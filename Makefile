@@ -65,7 +65,7 @@ test: sim
 	    "xpc-cycles:tests/xpc/cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/xpc/bench_xcall.elf" \
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
 	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim" \
-	    "storage:$(MAKE) -s -C kernel && tests/storage/run.sh $(BUILD)" \
+	    "storage:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/storage/run.sh $(BUILD)" \
 	    "xpc-kernel-cycles:tests/xpc/kernel-cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/kernel/kernel-bench.elf $(BUILD)/kernel/kernel-bench-flush.elf" \
 	    "experiments-selftest:$(MAKE) -s -C bench/experiments test" \
 	    "fs:$(MAKE) -s -C tests/fs" \

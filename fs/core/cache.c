@@ -64,6 +64,14 @@ static void hash_remove(struct fs *fs, struct fs_buf *b)
     b->hash_next = NULL;
 }
 
+bool cache_holds(const struct fs *fs, uint64_t block)
+{
+    const struct fs_buf *b = fs->hash[hash_of(fs, block)];
+    while (b && b->block != block)
+        b = b->hash_next;
+    return b != NULL;
+}
+
 int buf_get(struct fs *fs, uint64_t block, bool fill, struct fs_buf **out)
 {
     if (block >= fs->sb.nblocks && fs->sb.nblocks)

@@ -161,6 +161,22 @@ int64_t fs_read(struct fs *fs, int h, void *buf, uint64_t len, uint64_t off)
             return rc;
         if (blk == 0) {
             memset(dst + done, 0, n);
+        } else if (n == FS_BLOCK_SIZE && blk < fs->sb.nblocks && !cache_holds(fs, blk)) {
+            /* Whole blocks the cache does not hold are on the device as committed (commits write
+             * home before they return): read them straight into the caller's buffer, a run of
+             * consecutive ones at once. A server's buffer can be the client's relay segment, so
+             * the device writes the client's bytes with no copy and the cache keeps metadata. */
+            uint32_t run = 1, next;
+            while (run < FS_DIRECT_READ && len - done >= (uint64_t)(run + 1) * FS_BLOCK_SIZE) {
+                if ((rc = inode_bmap(fs, &ip, pos / FS_BLOCK_SIZE + run, false, &next)) < 0)
+                    return rc;
+                if (next != blk + run || next >= fs->sb.nblocks || cache_holds(fs, next))
+                    break;
+                run++;
+            }
+            if ((rc = fs->dev.read(fs->dev.ctx, blk, run, dst + done)) < 0)
+                return rc;
+            n = (uint64_t)run * FS_BLOCK_SIZE;
         } else {
             struct fs_buf *b;
             if ((rc = buf_get(fs, blk, true, &b)) < 0)

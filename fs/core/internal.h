@@ -60,6 +60,8 @@ void fs_reportf(fs_report_fn report, void *ctx, const char *fmt, ...);
 #define FS_SAY(fs, ...) fs_reportf((fs)->report, (fs)->report_ctx, __VA_ARGS__)
 
 int cache_init(struct fs *fs, uint32_t nblocks);
+/* Whether a buffer holds `block` (valid or being filled): reads of it must go through the cache. */
+bool cache_holds(const struct fs *fs, uint64_t block);
 void cache_free(struct fs *fs);
 /* Hold block `block`: read from the device unless `fill` is false (the caller overwrites it). */
 int buf_get(struct fs *fs, uint64_t block, bool fill, struct fs_buf **out);
@@ -89,6 +91,7 @@ int log_header_check(const struct fs_blockdev *dev, const struct fs_superblock *
                      const struct fs_log_header *hdr, uint8_t *scratch);
 
 /* Reservations, in blocks the running transaction may have to log. */
+#define FS_DIRECT_READ 64u /* the most blocks fs_read moves from the device in one request */
 #define FS_WRITE_CHUNK 64u /* a write within 64 blocks is one transaction: atomic */
 #define FS_RES_META    32u
 #define FS_RES_WRITE   (2u * FS_WRITE_CHUNK + 16u)

@@ -8,6 +8,8 @@
 #include <xpc/transport.h>
 #include "fsd.h"
 
+struct blockdev_stats blockdev_stats;
+
 struct ram_disk {
     uint8_t *bytes;
     uint64_t blocks;
@@ -69,8 +71,11 @@ struct remote_disk {
 };
 
 /* Moves [block, block+count) in calls of at most max_blocks, straight from or into the core's
- * buffer: the transport copies it into its own buffer (or hands it over in place with XPC
- * where it already lies in the active segment). */
+ * buffer. With XPC a buffer inside the active relay segment (a read the core sends straight
+ * into the client's bytes) is handed over in place and the driver DMAs into it; anything else
+ * (the block cache: a parked segment is not addressable, so the cache cannot live in one) the
+ * transport copies into this connection's segment, from which the driver DMAs. The copying
+ * transports copy every buffer. */
 static int remote_io(void *ctx, uint64_t block, uint32_t count, void *buf, int writing)
 {
     struct remote_disk *d = ctx;
@@ -82,6 +87,12 @@ static int remote_io(void *ctx, uint64_t block, uint32_t count, void *buf, int w
                            .buf = buf,
                            .len = writing ? bytes : 0,
                            .cap = bytes};
+        size_t seg_len;
+        const char *seg = xpc_seg_active(&seg_len);
+        blockdev_stats.requests++;
+        if (d->conn.kind == TP_XPC && seg_len && (const char *)buf >= seg &&
+            (const char *)buf + bytes <= seg + seg_len)
+            blockdev_stats.in_place++;
         int64_t st = tp_call(&d->conn, &r);
         if (st < 0 || (!writing && r.len != bytes))
             return -EIO;

@@ -298,6 +298,10 @@ int main(int argc, char **argv)
     }
     struct tp_server_config cfg = {.handler = handle, .concurrency = 1, .buf_size = FILE_DATA_MAX};
     int64_t r = tp_serve(kind, &cfg);
-    fs_unmount(fs);
+    e = fs_unmount(fs);
+    if (block)
+        printf("fsd: unmounted (%s); block requests %lu, %lu of them in place in a relay segment\n",
+               e < 0 ? fs_strerror(e) : "clean", (unsigned long)blockdev_stats.requests,
+               (unsigned long)blockdev_stats.in_place);
     return r < 0;
 }

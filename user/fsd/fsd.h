@@ -31,6 +31,13 @@ struct open_file *client_file(struct client *c, uint64_t handle);
 /* The block device the file system lives on: the block server the handle names, or (handle 0)
  * memory of this process (a RAM disk of `ram_bytes`). 0 or -errno. */
 int blockdev_open(uint64_t block_service, uint64_t ram_bytes, struct fs_blockdev *dev);
+/* Reads and writes sent to a block server, and those whose data went down in place: a window
+ * of the client's relay segment that the driver DMAs into (XPC; the rest is copied). */
+struct blockdev_stats {
+    uint64_t requests, in_place;
+};
+extern struct blockdev_stats blockdev_stats;
+
 /* Whether the device's first block is all zeros (never formatted: fsd may format it). */
 int blockdev_blank(const struct fs_blockdev *dev);
 

@@ -134,16 +134,58 @@ static const char *run_script(int argc, char **argv)
     return NULL;
 }
 
+/* The block service: the virtio-blk driver with a resource for the virtio-mmio slots and their
+ * interrupts, or a RAM disk when the machine has no drive. Over the transport of `fs=`. */
+static struct tp_service block;
+
+static int start_block_service(enum tp_kind kind)
+{
+    char args[32];
+    snprintf(args, sizeof(args), "fs=%s", tp_kind_name(kind));
+    int64_t res =
+        sys_resource_create(root, MEMMAP_VIRTIO_BASE, MEMMAP_VIRTIO_COUNT * MEMMAP_VIRTIO_SIZE,
+                            MEMMAP_VIRTIO_IRQ, MEMMAP_VIRTIO_COUNT);
+    uint64_t h = res > 0 ? (uint64_t)res : 0;
+    const char *what = "virtio-blk";
+    if (res < 0 || tp_service_start("blkvirtio", args, &h, 1, &block) < 0) {
+        what = "RAM disk";
+        if (tp_service_start("blkram", args, NULL, 0, &block) < 0) {
+            printf("init: no block service\n");
+            return -1;
+        }
+    }
+    struct tp_conn c;
+    struct tp_req info = {.op = BLK_OP_INFO};
+    if (tp_connect(block.handle, 4096, &c) == 0) {
+        if (tp_call(&c, &info) == 0)
+            printf("init: block device: %s, %lu sectors, over %s\n", what,
+                   (unsigned long)info.res[0], tp_kind_name(kind));
+        tp_close(&c);
+    }
+    return what[0] == 'v' ? 0 : -1;
+}
+
 /* The file system server, over the transport the boot arguments name (fs=, default xpc); the
- * service handle it gives becomes the shell's (and through it every program's) file system. */
+ * service handle it gives becomes the shell's (and through it every program's) file system.
+ * With disk=virtio it lives on the machine's first virtio-blk disk, through the block driver
+ * server (files survive a reboot); otherwise on a RAM disk of its own. */
 static struct tp_service storage;
 
 static void start_storage(int argc, char **argv)
 {
     enum tp_kind kind = tp_kind_from_args(argc, argv, "fs", TP_XPC);
-    char args[32];
-    snprintf(args, sizeof(args), "fs=%s", tp_kind_name(kind));
-    int64_t r = tp_service_start("fsd", args, NULL, 0, &storage);
+    char args[48];
+    uint64_t handles[1];
+    unsigned n = 0;
+    if (has_word(argc, argv, "disk=virtio")) {
+        if (start_block_service(kind) < 0) {
+            printf("init: disk=virtio, but no virtio-blk disk: no file system\n");
+            return;
+        }
+        handles[n++] = (uint64_t)tp_service_share(block.handle);
+    }
+    snprintf(args, sizeof(args), "fs=%s%s", tp_kind_name(kind), n ? " disk=server" : "");
+    int64_t r = tp_service_start("fsd", args, handles, n, &storage);
     if (r < 0)
         printf("init: no file system (fsd: %s)\n", xpc_strerror(r));
     else
@@ -161,37 +203,9 @@ static void run_commands(const char *script)
     int64_t failed = p < 0 ? 1 : sys_object_wait(p);
     if (p < 0)
         printf("init: cannot start the shell: %s\n", xpc_strerror(p));
+    if (storage.handle)
+        tp_service_stop(&storage); /* fsd unmounts: everything written is on the disk */
     sys_poweroff(root, failed != 0);
-}
-
-/* The block service: the virtio-blk driver with a resource for the virtio-mmio slots and their
- * interrupts, or a RAM disk when the machine has no drive. Over the transport of `fs=`. */
-static struct tp_service block;
-
-static void start_block_service(enum tp_kind kind)
-{
-    char args[32];
-    snprintf(args, sizeof(args), "fs=%s", tp_kind_name(kind));
-    int64_t res =
-        sys_resource_create(root, MEMMAP_VIRTIO_BASE, MEMMAP_VIRTIO_COUNT * MEMMAP_VIRTIO_SIZE,
-                            MEMMAP_VIRTIO_IRQ, MEMMAP_VIRTIO_COUNT);
-    uint64_t h = res > 0 ? (uint64_t)res : 0;
-    const char *what = "virtio-blk";
-    if (res < 0 || tp_service_start("blkvirtio", args, &h, 1, &block) < 0) {
-        what = "RAM disk";
-        if (tp_service_start("blkram", args, NULL, 0, &block) < 0) {
-            printf("init: no block service\n");
-            return;
-        }
-    }
-    struct tp_conn c;
-    struct tp_req info = {.op = BLK_OP_INFO};
-    if (tp_connect(block.handle, 4096, &c) == 0) {
-        if (tp_call(&c, &info) == 0)
-            printf("init: block device: %s, %lu sectors, over %s\n", what,
-                   (unsigned long)info.res[0], tp_kind_name(kind));
-        tp_close(&c);
-    }
 }
 
 int main(int argc, char **argv)
@@ -233,7 +247,8 @@ int main(int argc, char **argv)
             sys_object_wait(q);
         sys_poweroff(root, p < 0 || q < 0);
     }
-    start_block_service(tp_kind_from_args(argc, argv, "fs", TP_XPC));
+    if (!block.handle)
+        start_block_service(tp_kind_from_args(argc, argv, "fs", TP_XPC));
     for (;;) {
         int64_t p = xpc_spawn("shell", "", sys_handle_duplicate(root, RIGHT_SAME_RIGHTS));
         if (p < 0) {
