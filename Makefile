@@ -66,6 +66,7 @@ test: sim
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
 	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim" \
 	    "storage:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/storage/run.sh $(BUILD)" \
+	    "powercut:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/storage/powercut.sh $(BUILD)" \
 	    "xpc-kernel-cycles:tests/xpc/kernel-cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/kernel/kernel-bench.elf $(BUILD)/kernel/kernel-bench-flush.elf" \
 	    "experiments-selftest:$(MAKE) -s -C bench/experiments test" \
 	    "fs:$(MAKE) -s -C tests/fs" \

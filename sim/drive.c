@@ -47,8 +47,8 @@ static int split(const char *opt, char *arg, struct opt_kv_list *kv, unsigned fr
 
 int drive_parse(struct drive_set *s, char *arg, char *err, size_t errlen)
 {
-    static const char *const known[] = {"file",  "format",   "if",       "id",
-                                        "media", "readonly", "snapshot", NULL};
+    static const char *const known[] = {"file",     "format",   "if",    "id", "media",
+                                        "readonly", "snapshot", "cache", NULL};
     struct opt_kv_list kv;
     if (s->ndrives == DRIVE_MAX)
         return errmsg(err, errlen, "-drive: more than %d drives", DRIVE_MAX);
@@ -56,7 +56,7 @@ int drive_parse(struct drive_set *s, char *arg, char *err, size_t errlen)
         return -1;
     struct drive d = {.id = opt_kv_get(&kv, "id"), .file = opt_kv_get(&kv, "file")};
     const char *format = opt_kv_get(&kv, "format"), *iface = opt_kv_get(&kv, "if");
-    const char *media = opt_kv_get(&kv, "media");
+    const char *media = opt_kv_get(&kv, "media"), *cache = opt_kv_get(&kv, "cache");
     if (parse_bool(&kv, "readonly", &d.readonly, err, errlen) ||
         parse_bool(&kv, "snapshot", &d.snapshot, err, errlen))
         return -1;
@@ -66,6 +66,13 @@ int drive_parse(struct drive_set *s, char *arg, char *err, size_t errlen)
         return errmsg(err, errlen, "-drive: format '%s' is not supported (only raw)", format);
     if (media && strcmp(media, "disk"))
         return errmsg(err, errlen, "-drive: media=%s is not supported (disk)", media);
+    /* QEMU's spelling. writeback: the guest sees a volatile write cache, modeled (unflushed
+     * writes are lost when the machine stops); writethrough: every completed write is in the
+     * file at once (also the default). */
+    if (cache && strcmp(cache, "writeback") && strcmp(cache, "writethrough"))
+        return errmsg(err, errlen, "-drive: cache=%s is not supported (writeback or writethrough)",
+                      cache);
+    d.write_cache = cache && !strcmp(cache, "writeback");
     if (!iface)
         return errmsg(err, errlen, "-drive %s: give if=none (with -device) or if=virtio", d.file);
     if (strcmp(iface, "none") && strcmp(iface, "virtio"))
@@ -121,13 +128,16 @@ int drive_assign(const struct drive_set *s, struct machine_drive slots[MEMMAP_VI
         disks[n++] = (struct machine_drive){.path = d->file,
                                             .readonly = d->readonly,
                                             .snapshot = d->snapshot,
+                                            .write_cache = d->write_cache,
                                             .serial = s->devices[i].serial};
     }
     for (unsigned i = 0; i < s->ndrives; i++) {
         const struct drive *d = &s->drives[i];
         if (d->if_virtio)
-            disks[n++] = (struct machine_drive){
-                .path = d->file, .readonly = d->readonly, .snapshot = d->snapshot};
+            disks[n++] = (struct machine_drive){.path = d->file,
+                                                .readonly = d->readonly,
+                                                .snapshot = d->snapshot,
+                                                .write_cache = d->write_cache};
     }
     if (n > MEMMAP_VIRTIO_COUNT)
         return errmsg(err, errlen, "%u disks, but the virt board has %d virtio-mmio slots", n,

@@ -1,7 +1,7 @@
 /* QEMU's block-device options: -drive and -device virtio-blk-device, and the virtio-mmio slot
  * each disk lands in.
  *
- *   -drive file=IMAGE,format=raw,if=none,id=ID[,readonly=on][,snapshot=on]
+ *   -drive file=IMAGE,format=raw,if=none,id=ID[,readonly=on][,snapshot=on][,cache=writeback]
  *   -device virtio-blk-device,drive=ID[,serial=S][,id=X]
  *   -drive file=IMAGE,format=raw,if=virtio[,readonly=on][,snapshot=on]   (short form)
  *
@@ -19,7 +19,7 @@
 
 struct drive {
     const char *id, *file; /* point into the argument, which must outlive the set */
-    bool readonly, snapshot, if_virtio, used;
+    bool readonly, snapshot, write_cache, if_virtio, used;
 };
 
 struct drive_device {

@@ -216,6 +216,7 @@ static int add_virtio(struct machine *m, const struct machine_config *cfg, char 
             struct virtio_blk_options o = {.path = d->path,
                                            .readonly = d->readonly,
                                            .snapshot = d->snapshot,
+                                           .write_cache = d->write_cache,
                                            .serial = d->serial,
                                            .request_cycles = tp->blk_request_cycles,
                                            .sector_cycles = tp->blk_sector_cycles};

@@ -22,6 +22,7 @@ struct machine_drive {
     const char *path; /* NULL: the slot is empty */
     bool readonly;
     bool snapshot;
+    bool write_cache; /* cache=writeback: unflushed writes are lost when the machine stops */
     const char *serial;
 };
 

@@ -250,7 +250,8 @@ static const struct opt options[] = {
     {"-drive", NULL, " file=IMAGE,format=raw,if=none,id=ID[,readonly=on][,snapshot=on]",
      CALL(add_drive),
      .help = "a raw disk image for -device; if=virtio instead of if=none,id=\n"
-             "adds the virtio-blk disk at once"},
+             "adds the virtio-blk disk at once; ,cache=writeback: a volatile\n"
+             "write cache (unflushed writes lost when the machine stops)"},
     {"-device", NULL, " virtio-blk-device,drive=ID[,serial=S]", CALL(add_device),
      .help = "a virtio-blk disk in the highest free virtio-mmio slot\n"
              "(the first at 0x10008000, as on QEMU)"},

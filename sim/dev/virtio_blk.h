@@ -36,6 +36,9 @@ struct virtio_blk_options {
     const char *path;
     bool readonly;
     bool snapshot;
+    /* A volatile write cache: writes reach the file only at a flush; unflushed ones are lost
+     * when the device is closed (cache=writeback). */
+    bool write_cache;
     const char *serial; /* GET_ID's answer; NULL = "" as QEMU */
     /* The device's cost in modeled cycles: every request, plus each 512-byte sector moved. */
     uint64_t request_cycles;

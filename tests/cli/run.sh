@@ -87,7 +87,7 @@ sleep 0.5
 expect 1 "in use by another process" -- -bios none -drive "$disk,if=virtio"
 kill "$locker" 2>/dev/null
 wait "$locker" 2>/dev/null
-expect 2 "unknown option 'cache'" -- -bios none -drive "$disk,if=virtio,cache=none"
+expect 2 "cache=none is not supported" -- -bios none -drive "$disk,if=virtio,cache=none"
 expect 2 "format 'qcow2' is not supported" -- -bios none -drive "file=$work/disk.img,format=qcow2,if=virtio"
 expect 2 "if=scsi is not supported" -- -bios none -drive "$disk,if=scsi"
 expect 2 "give if=none" -- -bios none -drive "$disk"

@@ -149,6 +149,34 @@ Test(virtio_blk, snapshot_keeps_writes_in_memory)
     cr_expect_eq(after.st_mtime, before.st_mtime);
 }
 
+/* cache=writeback: the file sees a write only at a flush; a stop loses what is unflushed. */
+Test(virtio_blk_cache, unflushed_writes_are_lost_when_the_device_stops)
+{
+    struct virtio_blk_options o = {.write_cache = true};
+    vt_setup_opts(&o);
+    vt_init(FEATURES_DEFAULT | 1ULL << VIRTIO_BLK_F_FLUSH);
+    write_sector(1, 0x77);
+    cr_expect_eq(vt_complete(), VIRTIO_BLK_S_OK);
+    cr_expect_eq(file_byte(512), 2, "not in the file before a flush");
+    memset(host(DATA_PA), 0, 512);
+    vt_request(VIRTIO_BLK_T_IN, 1, VIRTIO_BLK_SECTOR);
+    cr_expect_eq(vt_complete(), VIRTIO_BLK_S_OK);
+    cr_expect_eq(*host(DATA_PA + 100), 0x77, "the guest reads its write from the cache");
+    vt_request(VIRTIO_BLK_T_FLUSH, 0, 0);
+    cr_expect_eq(vt_complete(), VIRTIO_BLK_S_OK);
+    cr_expect_eq(file_byte(512 + 511), 0x77, "a flush writes it to the file");
+    cr_expect_eq(file_byte(1024), 3, "and nothing else");
+    write_sector(9, 0x66);
+    cr_expect_eq(vt_complete(), VIRTIO_BLK_S_OK);
+    virtio_mmio_destroy(vt.t);
+    virtio_blk_close(vt.blk); /* the power goes */
+    cr_expect_eq(file_byte(9 * 512), 10, "the unflushed write is lost");
+    cr_expect_eq(file_byte(512), 0x77, "the flushed one stays");
+    plic_destroy(vt.plic);
+    free(vt.ram);
+    unlink(vt.image);
+}
+
 Test(virtio_blk, snapshot_across_chunks)
 {
     vt_teardown();

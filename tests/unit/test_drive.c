@@ -48,6 +48,7 @@ Test(drive, first_device_gets_the_highest_slot)
     cr_expect_str_eq(slots[6].serial, "S0");
     cr_expect_str_eq(slots[5].path, "b,c.img", "',,' is a comma");
     cr_expect(slots[5].readonly);
+    cr_expect_not(slots[5].write_cache);
     for (unsigned n = 0; n < 5; n++)
         cr_expect_null(slots[n].path);
 }
@@ -58,7 +59,8 @@ Test(drive, errors_name_the_problem)
         bool device;
         const char *arg, *message;
     } cases[] = {
-        {false, "file=x,if=virtio,cache=none", "unknown option 'cache'"},
+        {false, "file=x,if=virtio,cache=none", "cache=none is not supported"},
+        {false, "file=x,if=virtio,kache=none", "unknown option 'kache'"},
         {false, "file=x,if=virtio,format=vmdk", "format 'vmdk' is not supported"},
         {false, "file=x,if=ide", "if=ide is not supported"},
         {false, "file=x", "give if=none"},
@@ -83,6 +85,17 @@ Test(drive, errors_name_the_problem)
     cr_expect_eq(set.ndevices, 0);
     cr_expect_eq(drive("file=b.img,if=none,id=d0"), -1);
     cr_expect(strstr(err, "duplicate id 'd0'"), "%s", err);
+}
+
+Test(drive, cache_writeback_is_a_volatile_write_cache)
+{
+    struct machine_drive slots[MEMMAP_VIRTIO_COUNT] = {0};
+    cr_assert_eq(drive("file=w.img,format=raw,if=none,id=d0,cache=writeback"), 0, "%s", err);
+    cr_assert_eq(drive("file=t.img,if=virtio,cache=writethrough"), 0, "%s", err);
+    cr_assert_eq(device("virtio-blk-device,drive=d0"), 0, "%s", err);
+    cr_assert_eq(drive_assign(&set, slots, err, sizeof err), 0, "%s", err);
+    cr_expect(slots[7].write_cache);
+    cr_expect_not(slots[6].write_cache);
 }
 
 Test(drive, nine_disks_do_not_fit)
