@@ -15,6 +15,9 @@
 
 uint64_t stat_fastpath, stat_slowpath;
 
+/* Endpoints whose server is alive, so its death can end the calls queued on them. */
+static struct list owned_endpoints = {&owned_endpoints, &owned_endpoints};
+
 struct endpoint *endpoint_create(void)
 {
     struct endpoint *ep = kmalloc(sizeof(*ep));
@@ -23,12 +26,47 @@ struct endpoint *endpoint_create(void)
     kobj_init(&ep->obj, OBJ_ENDPOINT);
     list_init(&ep->senders);
     list_init(&ep->receivers);
+    ep->owner = NULL;
+    ep->dead = false;
+    list_init(&ep->owned_link);
     return ep;
+}
+
+void endpoint_set_owner(struct endpoint *ep, struct process *p)
+{
+    ep->owner = p;
+    list_add_tail(&owned_endpoints, &ep->owned_link);
+}
+
+/* seL4 keeps an endpoint alive while anyone holds it, so a call queued on one whose server died
+ * waits forever. Here the server is the process that made the endpoint: when it dies (its
+ * threads already gone from the receive queue) and no other process is receiving, the queued
+ * callers get ERR_PEER_CLOSED and later calls fail at once. Another receiver inherits it. */
+void endpoint_owner_died(struct process *p)
+{
+    struct list *l = owned_endpoints.next;
+    while (l != &owned_endpoints) {
+        struct endpoint *ep = container_of(l, struct endpoint, owned_link);
+        l = l->next;
+        if (ep->owner != p)
+            continue;
+        if (!list_empty(&ep->receivers)) {
+            ep->owner = list_first(&ep->receivers, struct thread, run_link)->proc;
+            continue;
+        }
+        list_del(&ep->owned_link);
+        list_init(&ep->owned_link);
+        ep->owner = NULL;
+        ep->dead = true;
+        wake_waiters(&ep->senders, ERR_PEER_CLOSED);
+    }
 }
 
 void endpoint_destroy(struct kobj *o)
 {
     struct endpoint *ep = container_of(o, struct endpoint, obj);
+    if (ep->owner)
+        list_del(&ep->owned_link);
     wake_waiters(&ep->senders, ERR_PEER_CLOSED);
     wake_waiters(&ep->receivers, ERR_PEER_CLOSED);
     kfree(ep, sizeof(*ep));
@@ -158,6 +196,10 @@ void sys_call(struct trap_frame *f)
     stat_slowpath++;
     struct thread *self = current;
     if (list_empty(&ep->receivers)) {
+        if (ep->dead) {
+            f->x[REG_A0] = (uint64_t)ERR_PEER_CLOSED;
+            return;
+        }
         sched_block(self, BLOCK_EP_SEND, ep);
         list_add_tail(&ep->senders, &self->run_link);
         schedule();

@@ -5,7 +5,6 @@
 #include <kernel/ipc.h>
 #include <kernel/xpc.h>
 
-
 struct process *process_create(const char *name)
 {
     struct process *p = kmalloc(sizeof(*p));
@@ -42,6 +41,7 @@ void process_kill(struct process *p, int64_t code)
     xpc_process_dying(p); /* calls into p end while its memory is still there to unwind */
     while (!list_empty(&p->threads))
         thread_kill(list_first(&p->threads, struct thread, proc_link), code);
+    endpoint_owner_died(p);
     handle_table_clear(p->handles);
     frame_free((uint64_t)p->handles);
     p->handles = NULL;

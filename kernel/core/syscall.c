@@ -8,7 +8,6 @@
 #include <kernel/xpc.h>
 #include <kernel/boot.h>
 
-
 static int64_t sys_debug_write(uint64_t buf, uint64_t len)
 {
     char tmp[128];
@@ -328,6 +327,8 @@ void syscall_dispatch(struct trap_frame *f)
                : ERR_NO_MEMORY;
         if (ep && r < 0)
             kobj_unref(&ep->obj);
+        else if (ep)
+            endpoint_set_owner(ep, current->proc);
         break;
     }
     case SYS_CHANNEL_CREATE: r = sys_channel_create(a[0]); break;

@@ -8,6 +8,9 @@ struct endpoint {
     struct kobj obj;
     struct list senders;   /* threads blocked in call */
     struct list receivers; /* threads blocked in recv */
+    struct process *owner; /* the process that made it (its server), until that one dies */
+    struct list owned_link;
+    bool dead; /* its server died with nobody else receiving: calls fail, none queue */
 };
 
 struct channel_msg {
@@ -43,6 +46,10 @@ struct interrupt {
 };
 
 struct endpoint *endpoint_create(void);
+/* The endpoint's server is p (the process that created it). */
+void endpoint_set_owner(struct endpoint *ep, struct process *p);
+/* p is dying: its endpoints with no other receiver turn dead and their queued calls fail. */
+void endpoint_owner_died(struct process *p);
 void endpoint_destroy(struct kobj *o);
 void ipc_thread_cleanup(struct thread *t); /* unlink a dying thread from IPC partners */
 
