@@ -1,5 +1,5 @@
 /* virtio 1.x over memory-mapped I/O, as QEMU's virt board has it, and the interface a device
- * (virtio-blk today, virtio-net later) fills to sit behind the transport.
+ * (virtio-blk, virtio-net) fills to sit behind the transport.
  *
  * The transport (virtio_mmio.c, with virtqueue.c) owns everything virtio has in common: the
  * version 2 register file, feature negotiation, the split virtqueues, descriptor chains (direct
@@ -79,6 +79,10 @@ struct virtio_backend {
                     uint64_t *cycles);
     /* The driver reset the device (Status = 0). May be NULL. */
     void (*reset)(void *opaque);
+    /* Whether the device can use a buffer of `queue` now. May be NULL: always. A network card's
+     * receive buffers wait in the ring until a frame comes; while this says no the transport
+     * leaves them there, and it asks again after the device calls virtio_mmio_wake(). */
+    bool (*ready)(void *opaque, unsigned queue);
 };
 
 /* ---- split virtqueues (virtqueue.c), for transports ---- */
@@ -128,6 +132,9 @@ struct device virtio_mmio_device(struct virtio_mmio *t);
 void virtio_mmio_update(struct virtio_mmio *t, uint64_t now);
 /* The cycle at which update() next has work (0: at once), or UINT64_MAX. */
 uint64_t virtio_mmio_next_deadline(const struct virtio_mmio *t);
+/* The device has work for a queue it was not ready for: look at the queues at the next update
+ * (the machine runs it at the next block boundary). */
+void virtio_mmio_wake(struct virtio_mmio *t);
 /* The Status register, for tests and diagnostics. */
 uint32_t virtio_mmio_status(const struct virtio_mmio *t);
 /* Why the device last set DEVICE_NEEDS_RESET (once; NULL when nothing new), for a diagnostic. */

@@ -109,6 +109,8 @@ static void start_requests(struct virtio_mmio *t, unsigned qi, uint64_t now)
         why = virtqueue_available(q, &t->mem, &pending);
     bool indirect_ok = t->driver_features & 1ULL << VIRTIO_F_RING_INDIRECT_DESC;
     for (; !why && pending; pending--) {
+        if (t->be->ready && !t->be->ready(t->opaque, qi))
+            return; /* the buffers wait for the device (virtio_mmio_wake) */
         if (t->flight_count == MAX_IN_FLIGHT) {
             t->stalled = true; /* resume once something completes */
             return;
@@ -177,6 +179,11 @@ uint64_t virtio_mmio_next_deadline(const struct virtio_mmio *t)
     if (t->kicked)
         return 0;
     return t->flight_count ? t->flight[t->flight_head].done : UINT64_MAX;
+}
+
+void virtio_mmio_wake(struct virtio_mmio *t)
+{
+    t->kicked = true;
 }
 
 uint32_t virtio_mmio_status(const struct virtio_mmio *t)

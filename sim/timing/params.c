@@ -77,6 +77,10 @@ static const struct param_desc params[] = {
       "virtio-blk: cycles from notify to completion of any request (device latency)"),
     P(blk_sector_cycles, PARAM_INT, 256, 0, 1000000000,
       "virtio-blk: cycles per 512-byte sector transferred (bandwidth: 512 B / this)"),
+    P(net_packet_cycles, PARAM_INT, 2000, 0, 1000000000,
+      "virtio-net: cycles from notify (or arrival) to completion of any frame"),
+    P(net_byte_cycles, PARAM_INT, 1, 0, 1000000,
+      "virtio-net: cycles per byte of a frame moved (bandwidth: 1 byte / this)"),
 };
 
 #define NPARAMS (sizeof params / sizeof params[0])

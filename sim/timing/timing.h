@@ -73,6 +73,8 @@ struct timing_params {
     /* Devices (charged with the model on or off: they set when a completion interrupt comes). */
     uint64_t blk_request_cycles; /* virtio-blk: fixed cost of every request */
     uint64_t blk_sector_cycles;  /* virtio-blk: each 512-byte sector read or written */
+    uint64_t net_packet_cycles;  /* virtio-net: fixed cost of every frame sent or received */
+    uint64_t net_byte_cycles;    /* virtio-net: each byte of a frame moved */
 };
 
 /* The modeled clock when no flag sets it, with the model on (core_hz) or off (--core-hz). */
