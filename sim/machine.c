@@ -16,9 +16,11 @@
 #include "block.h"
 #include "dev/virtio.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_net.h"
 #include "fdt.h"
 #include "loader.h"
 #include "mmu.h"
+#include "net/user.h"
 #include "timing/timing.h"
 #include "xpc/engine.h"
 #include "xpc/memmap.h"
@@ -194,8 +196,30 @@ static void dma_written(void *opaque, uint64_t pa, uint64_t len)
     }
 }
 
-/* The eight virtio-mmio transports QEMU's virt board always has, with a block device in the
- * slots the command line filled. */
+/* A network card in slot n and the user-mode network behind it, wired both ways. */
+static int add_nic(struct machine *m, unsigned n, const struct timing_params *tp, char *err,
+                   size_t errlen)
+{
+    const struct machine_nic *c = &m->cfg.nics[n];
+    uint64_t core_hz = m->cycles_per_tick * MEMMAP_TIMEBASE_HZ;
+    m->netuser[n] =
+        net_user_open(c->netdev, (struct net_clock){&m->hart.cycle, core_hz}, err, errlen);
+    if (!m->netuser[n])
+        return -1;
+    struct virtio_net_options o = {.peer = net_user_as_peer(m->netuser[n]),
+                                   .packet_cycles = tp->net_packet_cycles,
+                                   .byte_cycles = tp->net_byte_cycles};
+    memcpy(o.mac, c->mac, 6);
+    m->nic[n] = virtio_net_create(&o);
+    if (!m->nic[n])
+        return errmsg(err, errlen, "out of memory");
+    net_user_connect(m->netuser[n], virtio_net_as_peer(m->nic[n]));
+    m->has_net = true;
+    return 0;
+}
+
+/* The eight virtio-mmio transports QEMU's virt board always has, with a block device or a
+ * network card in the slots the command line filled. */
 static int add_virtio(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     struct timing_params defaults;
@@ -212,7 +236,13 @@ static int add_virtio(struct machine *m, const struct machine_config *cfg, char 
     for (unsigned n = 0; n < MEMMAP_VIRTIO_COUNT; n++) {
         const struct machine_drive *d = &cfg->drives[n];
         const struct virtio_backend *be = NULL;
-        if (d->path) {
+        void *opaque = NULL;
+        if (cfg->nics[n].netdev) {
+            if (add_nic(m, n, tp, err, errlen))
+                return -1;
+            be = virtio_net_backend(m->nic[n]);
+            opaque = m->nic[n];
+        } else if (d->path) {
             struct virtio_blk_options o = {.path = d->path,
                                            .readonly = d->readonly,
                                            .snapshot = d->snapshot,
@@ -224,11 +254,14 @@ static int add_virtio(struct machine *m, const struct machine_config *cfg, char 
             if (!m->blk[n])
                 return -1;
             be = virtio_blk_backend(m->blk[n]);
+            opaque = m->blk[n];
         }
-        m->virtio[n] = virtio_mmio_create(MEMMAP_VIRTIO_BASE + n * MEMMAP_VIRTIO_SIZE, be,
-                                          m->blk[n], mem, m->plic, MEMMAP_VIRTIO_IRQ + n);
+        m->virtio[n] = virtio_mmio_create(MEMMAP_VIRTIO_BASE + n * MEMMAP_VIRTIO_SIZE, be, opaque,
+                                          mem, m->plic, MEMMAP_VIRTIO_IRQ + n);
         if (!m->virtio[n])
             return errmsg(err, errlen, "out of memory");
+        if (m->nic[n])
+            virtio_net_attach(m->nic[n], m->virtio[n]);
         machine_add_device(m, virtio_mmio_device(m->virtio[n]));
     }
     return 0;
@@ -360,6 +393,8 @@ void machine_destroy(struct machine *m)
         if (m->virtio[n])
             virtio_mmio_destroy(m->virtio[n]);
         virtio_blk_close(m->blk[n]);
+        virtio_net_destroy(m->nic[n]);
+        net_user_close(m->netuser[n]);
     }
     if (m->uart)
         uart_destroy(m->uart);
@@ -402,19 +437,50 @@ void machine_store_hook(struct machine *m, uint64_t pa)
         htif_poll(m->htif);
 }
 
-/* Block on console input when the hart waits for an interrupt that only input can bring. */
+/* The host descriptors an idle machine waits on besides the console. */
+#define IDLE_NET_FDS 64
+
+/* Any network card's host sockets, for an idle wait; returns how many were added. */
+static unsigned net_pollfds(struct machine *m, struct pollfd *p, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned k = 0; m->has_net && k < MEMMAP_VIRTIO_COUNT; k++)
+        if (m->netuser[k])
+            n += net_user_pollfds(m->netuser[k], p + n, max - n);
+    return n;
+}
+
+/* Block on console input (or a network card's host sockets) when the hart waits for an
+ * interrupt that only they can bring: this wait is the one place host time passes. */
 static void idle_until_input(struct machine *m)
 {
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    int r = poll(&p, 1, -1), avail = 0;
-    /* Readable with nothing to read is end of file: no input will ever come. */
-    if (r > 0 && (p.revents & POLLIN))
-        ioctl(STDIN_FILENO, FIONREAD, &avail);
-    if (r <= 0 || avail <= 0) {
+    struct pollfd p[1 + IDLE_NET_FDS];
+    for (;;) {
+        unsigned n = 0;
+        if (!m->stdin_eof)
+            p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        unsigned console = n;
+        n += net_pollfds(m, p + n, IDLE_NET_FDS);
+        int r = n ? poll(p, n, -1) : 0, avail = 0;
+        if (r < 0 && errno == EINTR)
+            continue;
+        for (unsigned i = console; r > 0 && i < n; i++)
+            if (p[i].revents)
+                return; /* the host sent something: machine_events hands it to slirp */
+        /* Readable with nothing to read is end of file: no input will ever come. */
+        if (r > 0 && console && (p[0].revents & POLLIN))
+            ioctl(STDIN_FILENO, FIONREAD, &avail);
+        if (r > 0 && avail > 0)
+            return;
+        if (r > 0 && console && n > console) {
+            m->stdin_eof = true; /* wait on the network alone */
+            continue;
+        }
         fprintf(stderr, "xpcsim: the guest waits for an interrupt that can never come "
                         "(WFI with no timer armed and no console input)\n");
         m->exit.requested = true;
         m->exit.code = 1;
+        return;
     }
 }
 
@@ -428,6 +494,15 @@ void machine_events(struct machine *m)
     uint64_t next = h->cycle + POLL_INTERVAL_CYCLES;
     /* Device completions are due at modeled cycles, not mtime ticks. */
     bool device_busy = false;
+    /* Frames from the host first, so the cards take them at this boundary. */
+    for (unsigned n = 0; m->has_net && n < MEMMAP_VIRTIO_COUNT; n++) {
+        uint64_t due = m->netuser[n] ? net_user_poll(m->netuser[n]) : UINT64_MAX;
+        if (due != UINT64_MAX) {
+            device_busy = true;
+            due = due > h->cycle ? due : h->cycle + 1;
+            next = due < next ? due : next;
+        }
+    }
     for (unsigned n = 0; n < MEMMAP_VIRTIO_COUNT; n++) {
         virtio_mmio_update(m->virtio[n], h->cycle);
         const char *why = virtio_mmio_take_error(m->virtio[n]);

@@ -26,6 +26,13 @@ struct machine_drive {
     const char *serial;
 };
 
+/* A virtio-net card on a user-mode network (QEMU's -netdev user/-device, see sim/net/netdev.h). */
+struct netdev_user;
+struct machine_nic {
+    const struct netdev_user *netdev; /* NULL: no card in the slot */
+    uint8_t mac[6];
+};
+
 struct machine_config {
     uint64_t ram_size;
     const char *bios;   /* NULL or "none" = no firmware */
@@ -43,6 +50,7 @@ struct machine_config {
     bool xpc_cache;       /* the engine cache (ablation: off) */
     bool xpc_nonblocking; /* the non-blocking link stack (ablation: off) */
     struct machine_drive drives[MEMMAP_VIRTIO_COUNT]; /* by virtio-mmio slot */
+    struct machine_nic nics[MEMMAP_VIRTIO_COUNT];     /* by slot; a slot has a disk or a card */
 };
 
 struct machine {
@@ -69,6 +77,10 @@ struct machine {
     struct htif *htif;
     struct virtio_mmio *virtio[MEMMAP_VIRTIO_COUNT];
     struct virtio_blk *blk[MEMMAP_VIRTIO_COUNT];
+    struct virtio_net *nic[MEMMAP_VIRTIO_COUNT];
+    struct net_user *netuser[MEMMAP_VIRTIO_COUNT]; /* the network behind each card */
+    bool has_net;
+    bool stdin_eof; /* the console has no more input: an idle wait watches the network alone */
     struct machine_exit exit;
 
     uint64_t cycles_per_tick; /* core cycles per mtime tick */

@@ -11,6 +11,7 @@
 #include "drive.h"
 #include "gdb/gdb.h"
 #include "machine.h"
+#include "net/netdev.h"
 #include "options.h"
 #include "timing/timing.h"
 #include "trace.h"
@@ -28,6 +29,7 @@ struct settings {
     bool phase_start_set, phase_stop_set;
     struct drive_set drives;
     const char *trace_path;   /* --trace: XPC calls and traps as Chrome trace-event JSON */
+    struct netdev_set net;
     const char *gdb_endpoint; /* -gdb / -s: listen for a debugger here */
     bool gdb_wait;            /* -S: wait for it before the first instruction */
 };
@@ -121,7 +123,27 @@ static int add_drive(void *st, char *v, char *err, size_t errlen)
 
 static int add_device(void *st, char *v, char *err, size_t errlen)
 {
-    return drive_device_parse(&((struct settings *)st)->drives, v, err, errlen);
+    struct settings *s = st;
+    if (netdev_is_net_device(v))
+        return netdev_device_parse(&s->net, v, s->drives.ndevices, err, errlen);
+    size_t name = strcspn(v, ",");
+    if (strncmp(v, "virtio-blk-device", name) || name != strlen("virtio-blk-device"))
+        return snprintf(err, errlen,
+                        "-device: '%.*s' is not supported (virtio-blk-device or "
+                        "virtio-net-device)",
+                        (int)name, v),
+               -1;
+    return drive_device_parse(&s->drives, v, err, errlen);
+}
+
+static int add_netdev(void *st, char *v, char *err, size_t errlen)
+{
+    return netdev_parse(&((struct settings *)st)->net, v, err, errlen);
+}
+
+static int add_nic(void *st, char *v, char *err, size_t errlen)
+{
+    return netdev_nic_parse(&((struct settings *)st)->net, v, err, errlen);
 }
 
 static int set_max_insns(void *st, char *v, char *err, size_t errlen)
@@ -255,6 +277,13 @@ static const struct opt options[] = {
     {"-device", NULL, " virtio-blk-device,drive=ID[,serial=S]", CALL(add_device),
      .help = "a virtio-blk disk in the highest free virtio-mmio slot\n"
              "(the first at 0x10008000, as on QEMU)"},
+    {"-device", NULL, " virtio-net-device,netdev=ID[,mac=M]", .kind = OPT_NOTE,
+     .help = "a virtio-net card on that network, in the same slot order"},
+    {"-netdev", NULL, " user,id=ID[,hostfwd=tcp:ADDR:PORT-:PORT][,net=A/N]", CALL(add_netdev),
+     .help = "a user-mode network (libslirp; gateway 10.0.2.2, DHCP from\n"
+             ".15, DNS .3); also host=, dhcpstart=, dns=, ipv6=, restrict="},
+    {"-nic", NULL, " user[,hostfwd=...][,mac=M]|none", CALL(add_nic),
+     .help = "-netdev user and its card at once, after the other devices"},
     {"-smp", NULL, " 1", CALL(set_smp), .help = "one hart (accepted for compatibility)"},
     {"-nographic", NULL, NULL, CALL(ignore), .help = "accepted: the console is always on stdio"},
     {"-serial", NULL, " X", CALL(ignore), .help = "accepted and ignored (the UART is on stdio)"},
@@ -363,7 +392,8 @@ static int settings_finish(struct settings *s, struct timing_phases **phases)
     cfg->timing_params = tp;
     if (cfg->timing && timing_params_check(tp, err, sizeof err))
         return fprintf(stderr, "xpcsim: %s\n", err), 2;
-    if (drive_assign(&s->drives, cfg->drives, err, sizeof err))
+    if (drive_assign(&s->drives, cfg->drives, err, sizeof err) ||
+        netdev_assign(&s->net, cfg, s->drives.ndevices, err, sizeof err))
         return fprintf(stderr, "xpcsim: %s\n", err), 2;
     /* The profiler charges the cycle model's cycles: without the model there are none. */
     bool window = s->phase_start_set || s->phase_stop_set;

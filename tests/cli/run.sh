@@ -95,12 +95,40 @@ expect 2 "no file=" -- -bios none -drive "format=raw,if=virtio"
 expect 2 "readonly takes on or off" -- -bios none -drive "$disk,if=virtio,readonly=maybe"
 expect 2 "no -drive with if=none,id=nope" -- -bios none -drive "$disk,if=none,id=d0" -device virtio-blk-device,drive=nope
 expect 2 "already in use" -- -bios none -drive "$disk,if=none,id=d0" -device virtio-blk-device,drive=d0 -device virtio-blk-device,drive=d0
-expect 2 "'virtio-net-device' is not supported" -- -bios none -device virtio-net-device
+expect 2 "'virtio-gpu-device' is not supported" -- -bios none -device virtio-gpu-device
 expect 2 "unknown option 'bootindex'" -- -bios none -drive "$disk,if=none,id=d0" -device virtio-blk-device,drive=d0,bootindex=1
 expect 2 "8 virtio-mmio slots" -- -bios none -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" \
     -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" \
     -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" -drive "$disk,if=virtio,snapshot=on" \
     -drive "$disk,if=virtio,snapshot=on"
+
+# Network cards (-netdev, -device virtio-net-device, -nic): bad options and a host port in use.
+nic="-device virtio-net-device,netdev=n0"
+expect 2 "no netdev= given" -- -bios none -device virtio-net-device
+expect 2 "-netdev user: unknown option 'smb'" -- -bios none -netdev user,id=n0,smb=/tmp $nic
+expect 2 "'tap' is not supported (only user)" -- -bios none -netdev tap,id=n0 $nic
+expect 2 "no id= given" -- -bios none -netdev user
+expect 2 "duplicate id 'n0'" -- -bios none -netdev user,id=n0 -netdev user,id=n0 $nic
+expect 2 "no network card uses it" -- -bios none -netdev user,id=n0
+expect 2 "no -netdev with id=n1" -- -bios none -netdev user,id=n0 -device virtio-net-device,netdev=n1
+expect 2 "netdev 'n0' is already in use" -- -bios none -netdev user,id=n0 $nic $nic
+expect 2 "unknown option 'vhost'" -- -bios none -netdev user,id=n0 $nic,vhost=on
+expect 2 "not a unicast MAC address" -- -bios none -netdev user,id=n0 $nic,mac=01:00:5e:00:00:01
+expect 2 "bad hostfwd 'tcp:127.0.0.1:http-:80'" -- -bios none -netdev user,id=n0,hostfwd=tcp:127.0.0.1:http-:80 $nic
+expect 2 "not an IPv4 address" -- -bios none -netdev user,id=n0,host=10.0.2.300 $nic
+expect 2 "host is not in the guest network" -- -bios none -netdev user,id=n0,host=192.168.1.2 $nic
+expect 2 "ipv6 takes on or off" -- -bios none -netdev user,id=n0,ipv6=maybe $nic
+expect 2 "-nic: 'tap' is not supported" -- -bios none -nic tap
+expect 2 "model=e1000 is not supported" -- -bios none -nic user,model=e1000
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(10)' >"$work/port" &
+holder=$!
+sleep 0.5
+expect 1 "could not set up host forwarding rule 'tcp:127.0.0.1:$(cat "$work/port")-:80': Address already in use" \
+    -- -bios none -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$(cat "$work/port")-:80" $nic
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 # --help and a dumped device tree succeed.
 
