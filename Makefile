@@ -60,6 +60,7 @@ test: sim
 	    "fp:$(MAKE) -s -C tests/fp test EMUS='qemu xpcsim'" \
 	    "libc:$(MAKE) -s -C tests/libc test" \
 	    "virtio:$(MAKE) -s -C tests/virtio test" \
+	    "net:$(MAKE) -s -C tests/virtio net" \
 	    "xpc:$(MAKE) -s -C tests/xpc test" \
 	    "xpc-ablations:$(MAKE) -s -C tests/xpc ablations" \
 	    "xpc-cycles:tests/xpc/cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/xpc/bench_xcall.elf" \
