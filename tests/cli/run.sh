@@ -124,7 +124,11 @@ python3 -c 'import socket, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
 print(s.getsockname()[1], flush=True); time.sleep(10)' >"$work/port" &
 holder=$!
-sleep 0.5
+i=0
+while [ $i -lt 100 ] && ! [ -s "$work/port" ]; do # python may take a while to start under load
+    sleep 0.1
+    i=$((i + 1))
+done
 expect 1 "could not set up host forwarding rule 'tcp:127.0.0.1:$(cat "$work/port")-:80': Address already in use" \
     -- -bios none -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$(cat "$work/port")-:80" $nic
 kill "$holder" 2>/dev/null
