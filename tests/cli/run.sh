@@ -125,7 +125,7 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
 print(s.getsockname()[1], flush=True); time.sleep(10)' >"$work/port" &
 holder=$!
 i=0
-while [ $i -lt 100 ] && ! [ -s "$work/port" ]; do # python may take a while to start under load
+while [ $i -lt 300 ] && ! [ -s "$work/port" ]; do # python may take a while to start under load
     sleep 0.1
     i=$((i + 1))
 done
