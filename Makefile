@@ -61,6 +61,7 @@ test: sim
 	    "libc:$(MAKE) -s -C tests/libc test" \
 	    "virtio:$(MAKE) -s -C tests/virtio test" \
 	    "net:$(MAKE) -s -C tests/virtio net" \
+	    "net-hostfwd:$(MAKE) -s -C kernel && tests/net/hostfwd.sh $(BUILD)" \
 	    "xpc:$(MAKE) -s -C tests/xpc test" \
 	    "xpc-ablations:$(MAKE) -s -C tests/xpc ablations" \
 	    "xpc-cycles:tests/xpc/cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/xpc/bench_xcall.elf" \

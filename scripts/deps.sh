@@ -5,7 +5,7 @@
 # pinned, the rest follow bookworm's security updates (docs/building.md says why).
 set -eu
 PACKAGES="build-essential gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
-opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3 libslirp-dev=4.7.0-1
+opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3 libslirp-dev=4.7.0-1 curl
 verilator=5.006-3 yosys=0.23-6 gdb-multiarch=13.1-3"
 
 missing=""

@@ -1,7 +1,8 @@
 /* init: the first process. With run="cmd; cmd" in its arguments the shell runs those commands
  * and the machine powers off; with "test" it runs the test programs and reports the totals
  * (plus the kernel's self-tests and a whole-system leak check) as the last line, then powers
- * off; with "bench" it runs the benchmark; otherwise it keeps a shell running. */
+ * off; with "bench" it runs the benchmark; with lwipresp=N it serves N TCP connections on
+ * lwIP (docs/network.md) and powers off; otherwise it keeps a shell running. */
 #include <stdio.h>
 #include <string.h>
 #include <xpc/fileclient.h>
@@ -208,11 +209,40 @@ static void run_commands(const char *script)
     sys_poweroff(root, failed != 0);
 }
 
+/* lwipresp=N [net=xpc|endpoint|channel]: the network driver and the lwIP responder for N
+ * connections, then power off (with the failure flag if either failed), so a host test that
+ * talks to the guest through -netdev user,hostfwd=... ends by itself. */
+static void serve_network(const char *conns, enum tp_kind kind)
+{
+    int64_t res =
+        sys_resource_create(root, MEMMAP_VIRTIO_BASE, MEMMAP_VIRTIO_COUNT * MEMMAP_VIRTIO_SIZE,
+                            MEMMAP_VIRTIO_IRQ, MEMMAP_VIRTIO_COUNT);
+    uint64_t h = res > 0 ? (uint64_t)res : 0;
+    char args[64];
+    snprintf(args, sizeof(args), "net=%s", tp_kind_name(kind));
+    struct tp_service driver;
+    if (res < 0 || tp_service_start("netvirtio", args, &h, 1, &driver) < 0) {
+        printf("init: no network card\n");
+        sys_poweroff(root, 1);
+    }
+    uint64_t ch[2], share = (uint64_t)tp_service_share(driver.handle);
+    sys_channel_create(ch);
+    sys_channel_write(ch[0], "handles", 7, &share, 1);
+    snprintf(args, sizeof(args), "conns=%s", conns);
+    int64_t p = xpc_spawn("lwipresp", args, ch[1]);
+    int64_t code = p < 0 ? 1 : sys_object_wait(p);
+    tp_service_stop(&driver);
+    sys_poweroff(root, code != 0);
+}
+
 int main(int argc, char **argv)
 {
     root = xpc_bootstrap_handle;
     printf("init: started\n");
     const char *script = run_script(argc, argv);
+    for (int i = 0; i < argc; i++)
+        if (strncmp(argv[i], "lwipresp=", 9) == 0)
+            serve_network(argv[i] + 9, tp_kind_from_args(argc, argv, "net", TP_XPC));
     if (!has_word(argc, argv, "test") && !has_word(argc, argv, "bench"))
         start_storage(argc, argv);
     if (script)
@@ -227,6 +257,7 @@ int main(int argc, char **argv)
         run_test("xpcattack", "", 0);
         run_test("tptest", "", 0);
         run_test("blktest", "", 1);
+        run_test("nettest", "", 1);
         run_test("fsstress", "fs=xpc", 0);
         run_test("fsstress", "fs=endpoint seed=2", 0);
         run_test("fsstress", "fs=channel seed=3", 0);
