@@ -451,8 +451,10 @@ int main(int argc, char **argv)
         machine_destroy(&m);
         return 0;
     }
-    if (phases)
+    if (phases) {
+        phases->ra = &m.hart.x[1];
         timing_attach_phases(m.hart.timing, phases);
+    }
     if (s.trace_path && !(m.hart.trace = trace_open(s.trace_path, err, sizeof err))) {
         fprintf(stderr, "xpcsim: %s\n", err);
         machine_destroy(&m);

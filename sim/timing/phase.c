@@ -157,6 +157,10 @@ struct timing_phases *timing_phases_parse(const char *text, const char *source, 
         fail(err, errlen, "phase map: out of memory");
         goto bad;
     }
+    ph->caller = -1;
+    for (unsigned i = 0; i < ph->n_names; i++)
+        if (!strcmp(ph->names[i], "caller"))
+            ph->caller = (int)i;
     ph->counting = true;
     free(r);
     free(copy);
@@ -281,6 +285,10 @@ void timing_phase_step(struct timing *t, uint64_t pc)
     if (!ph->counting)
         return;
     ph->cur = timing_phases_lookup(ph, pc);
+    if ((int)ph->cur == ph->caller) {
+        unsigned by = ph->ra ? timing_phases_lookup(ph, *ph->ra) : PHASE_OTHER;
+        ph->cur = (int)by == ph->caller ? PHASE_OTHER : by;
+    }
     ph->cycles[ph->cur] += pending; /* a trap's refill, carried to its handler */
     ph->instructions[ph->cur]++;
 }

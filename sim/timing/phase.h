@@ -14,6 +14,12 @@
  * one does not); a start while open and a stop while closed are ignored, so each window is one
  * measured operation and `windows` counts them. Without a window everything counts.
  *
+ * A range named `caller` is charged to the caller instead: each of its instructions goes to the
+ * phase of the return address register (x1) at that moment, and to `other` if that is a `caller`
+ * range too. It is for leaf library functions that several phases share (memcpy, memset): they
+ * never change x1, so it names the code that called them throughout, and their copies are that
+ * code's work (E6 charges the transports' memcpy calls to IPC this way).
+ *
  * The profiler lives behind one pointer in struct timing: with no map the cycle model pays one
  * predictable branch per instruction, and --timing=off never reaches it. */
 #ifndef SIM_TIMING_PHASE_H
@@ -42,6 +48,8 @@ struct timing_phases {
     unsigned n_seg;
     uint64_t hit_lo, hit_hi; /* the segment of the previous lookup, inclusive bounds */
     unsigned hit_phase;
+    int caller;         /* the index of `caller`, or -1 when the map has none */
+    const uint64_t *ra; /* the hart's x1, for `caller` ranges (NULL: charged as `other`) */
     bool windowed, open;
     uint64_t start_pc, stop_pc, windows;
     bool counting; /* the instruction in flight is charged to `cur` */

@@ -246,3 +246,30 @@ Test(phase, stats_text_and_json_show_the_phases)
     free(json);
     timing_destroy(t);
 }
+
+/* A `caller` range is charged to the phase of the return address (x1): a shared leaf function
+ * called from x counts as x, called from elsewhere as other, and without the hart's x1 as other. */
+Test(phase, caller_ranges_go_to_the_phase_of_the_return_address)
+{
+    struct timing *t = model();
+    struct timing_phases *ph = parse("x 100 200\ncaller 300 400\n");
+    unsigned x = index_of(ph, "x"), caller = index_of(ph, "caller");
+    uint64_t ra = 0x180;
+    ph->ra = &ra;
+    timing_attach_phases(t, ph);
+    issue(t, 0x100, OP_ALU);
+    issue(t, 0x300, OP_ALU); /* called from x: x's */
+    issue(t, 0x304, OP_ALU);
+    ra = 0x500;
+    issue(t, 0x308, OP_ALU); /* called from other code: other's */
+    ra = 0x310;
+    issue(t, 0x30c, OP_ALU); /* x1 inside a caller range: other's, not a loop */
+    issue(t, 0x100, OP_ALU);
+    cr_assert_eq(ph->instructions[x], 4);
+    cr_assert_eq(ph->instructions[PHASE_OTHER], 2);
+    cr_assert_eq(ph->instructions[caller], 0, "nothing stays with `caller` itself");
+    ph->ra = NULL;
+    issue(t, 0x300, OP_ALU);
+    cr_assert_eq(ph->instructions[PHASE_OTHER], 3, "without x1 a caller range is other");
+    timing_destroy(t);
+}
