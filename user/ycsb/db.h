@@ -30,6 +30,10 @@ int db_integrity(struct ycsb_db *db, char *out, int outlen);
 int db_each_key(struct ycsb_db *db, void (*fn)(const char *key, void *arg), void *arg);
 /* Rows in the table. */
 int db_count(struct ycsb_db *db, uint64_t *rows);
+/* An FNV-1a digest of every row, every column, in key order: equal tables, equal digests. */
+int db_digest(struct ycsb_db *db, uint64_t *digest);
+/* The handle, for error codes. */
+struct sqlite3 *db_handle(struct ycsb_db *db);
 const char *db_error(struct ycsb_db *db);
 
 #endif

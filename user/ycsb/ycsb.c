@@ -39,7 +39,7 @@ static void usage(FILE *f)
             "  --check                  only PRAGMA integrity_check and the row count\n"
             "  --dump-keys              with --check: print 'KEY <key>' for every row\n"
             "  --server-kill TRANSPORT  the file server killed inside a transaction and started\n"
-            "                           again (guest only; xpc, endpoint or channel)\n"
+            "                           again (guest only; xpc or channel)\n"
             "  --help                   this text\n"
             "Output: 'YCSB run ...' and 'YCSB op ...' lines (cycles: the modeled cycle CSR).\n");
 }
