@@ -1,8 +1,8 @@
 #!/bin/sh
 # Self-test of the experiment scripts: e1, e3, e4 and e5 run on a made-up kernel benchmark log
 # and a stand-in for xpcsim that prints fixed BENCH lines, and their tables, CSVs and plots are
-# checked against the numbers put in, with the XPC lines absent and then present; e9 runs on a
-# stand-in synthesis runner.
+# checked against the numbers put in, with the XPC lines absent and then present; e6 on a
+# stand-in machine; e9 runs on a stand-in synthesis runner.
 #   selftest.sh        prints PASS/FAIL per check, exits non-zero on any failure
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -132,6 +132,46 @@ check "e9 shows 1040 LUTs as 10.0% of the Rocket system's 10384" has "$r/e9.txt"
 check "e9 shows the paper's claim" has "$r/e9.txt" "paper: .*few percent"
 printf '#!/bin/sh\nexit 1\n' >"$t/synth"
 check "e9 stops when synthesis fails" sh -c "! env BUILD='$t' RESULTS='$r' SYNTH='$t/synth' SYNTH_STANDIN=1 '$here/e9.sh'"
+
+
+# 6. E6 on a stand-in machine: XPC does a run in 1000 cycles, the endpoint in 1500 and the channel
+# in 3000 (workload a: twice those); IPC takes 100 cycles of each run's profile.
+r=$t/r6
+mkdir -p "$r"
+cat >"$t/xpcsim6" <<'SIM'
+#!/bin/sh
+json= app=
+while [ $# -gt 0 ]; do
+    case $1 in --stats-json) json=$2; shift ;; -append) app=$2; shift ;; esac
+    shift
+done
+w=$(echo "$app" | sed 's/.*--workload \([a-f]\).*/\1/')
+case $app in *fs=xpc*) c=1000 ;; *fs=endpoint*) c=1500 ;; *) c=3000 ;; esac
+[ "$w" = a ] && c=$((c * 2))
+echo "xpc: engine"
+echo "YCSB run workload=$w ops=10 cycles=$c ops_per_mcycle=0 not_found=0"
+echo "YCSB op workload=$w op=READ count=10 mean=$((c / 10)) p99=$((c / 5))"
+echo "ycsb: integrity_check: ok"
+printf '{"phase_windows": 1, "phases": [{"name": "ipc", "cycles": 60}, {"name": "transport", "cycles": 40}, {"name": "caller", "cycles": 0}, {"name": "client", "cycles": %d}]}\n' $((c - 100)) >"$json"
+SIM
+chmod +x "$t/xpcsim6"
+printf '#!/bin/sh\necho "ipc 80000000 80001000"\n' >"$t/ipcmap6"
+chmod +x "$t/ipcmap6"
+: >"$t/kernel.elf"
+e6() { env BUILD="$t" RESULTS="$r" XPCSIM="$t/xpcsim6" KERNEL="$t/kernel.elf" YCSB_ELF="$t/kernel.elf" \
+    FSD_ELF="$t/kernel.elf" IPCMAP="$t/ipcmap6" WINDOW_START=0x100 WINDOW_STOP=0x104 \
+    WORKLOADS="${1:-a b}" "$here/e6.sh" >"$r/e6.out" 2>&1; }
+check "e6 runs" e6
+check "e6.csv header" [ "$(head -1 "$r/e6.csv")" = "workload,transport,ops,cycles,ops_per_mcycle,ipc_share" ]
+check "e6.csv: a over xpc, 10 ops in 2000 cycles, IPC 100 of 2000" has "$r/e6.csv" "^a,xpc,10,2000,5000.000,0.0500$"
+check "e6.csv: b over the channel" has "$r/e6.csv" "^b,channel,10,3000,3333.333,0.0333$"
+check "e6.csv has one row per workload and transport" [ "$(wc -l <"$r/e6.csv")" -eq 7 ]
+check "e6: XPC's speed-up over the endpoint per workload" has "$r/e6.txt" "^  A .* 1.50x *3.00x"
+check "e6: geometric mean against the paper's 1.6x" has "$r/e6.txt" "over endpoint: 1.50x (paper: 1.6x"
+check "e6: the IPC share in percent" has "$r/e6.txt" "^  B .* 10.0% .* 6.7% .* 3.3%"
+if command -v gnuplot >/dev/null 2>&1; then check "e6.png written" [ -s "$r/e6.png" ]; fi
+sed -i 's/ycsb: integrity_check: ok/ycsb: integrity_check: bad/' "$t/xpcsim6"
+check "e6 stops when integrity_check is not ok" sh -c "! env BUILD='$t' RESULTS='$r' XPCSIM='$t/xpcsim6' KERNEL='$t/kernel.elf' YCSB_ELF='$t/kernel.elf' FSD_ELF='$t/kernel.elf' IPCMAP='$t/ipcmap6' WINDOW_START=1 WINDOW_STOP=2 WORKLOADS=a '$here/e6.sh'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
