@@ -26,7 +26,8 @@ txt=$RESULTS/e6.txt csv=$RESULTS/e6.csv dat=$RESULTS/e6.dat map=$RESULTS/e6.map
 runs=$RESULTS/e6-runs
 mkdir -p "$runs"
 
-"$IPCMAP" "$KERNEL" "$YCSB_ELF" "$FSD_ELF" >"$map" || die "ipcmap.sh failed"
+"$IPCMAP" "$KERNEL" "$YCSB_ELF" "$FSD_ELF" >"$map.new" || die "ipcmap.sh failed"
+if cmp -s "$map.new" "$map"; then rm -f "$map.new"; else mv "$map.new" "$map"; fi
 sym() { "$NM" "$YCSB_ELF" | awk -v s="$1" '$3 == s {print "0x" $1}'; }
 start=${WINDOW_START:-$(sym ycsb_window_open)}
 stop=${WINDOW_STOP:-$(sym ycsb_window_close)}
@@ -34,12 +35,20 @@ stop=${WINDOW_STOP:-$(sym ycsb_window_close)}
 
 # One run: the database loaded (100 records per transaction: the load is not measured), then
 # the operations, each its own transaction.
+# A run whose log and profile are newer than the machine, the kernel and ycsb is reused (the
+# model is deterministic: a rerun would print the same).
 run_one() { # workload transport
     out=$runs/$1-$2
+    if [ -s "$out.json" ] && grep -q '^YCSB run' "$out.log" 2>/dev/null &&
+        [ "$out.json" -nt "$XPCSIM" ] && [ "$out.json" -nt "$KERNEL" ] &&
+        [ "$out.json" -nt "$YCSB_ELF" ] && [ "$out.json" -nt "$map" ]; then
+        echo "  $1 over $2: reused $out.log" >&2
+        return 0
+    fi
     timeout "$TIMEOUT" "$XPCSIM" --timing=rocket --phase-map "$map" --phase-start "$start" \
         --phase-stop "$stop" --stats-json "$out.json" -m 128M -bios "$FW" -kernel "$KERNEL" \
         -append "fs=$2 run=\"ycsb --workload $1 --records $RECORDS --operations $OPERATIONS --load-batch 100\"" \
-        </dev/null >"$out.log" 2>&1
+        </dev/null 2>&1 | tr -d '\r' >"$out.log"
     echo "  $1 over $2: $(grep '^YCSB run' "$out.log" || echo FAILED)" >&2
 }
 echo "E6: $(echo $WORKLOADS | wc -w) workloads x $(echo $TRANSPORTS | wc -w) transports," \
