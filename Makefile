@@ -56,6 +56,7 @@ test: sim
 	    "unit:$(MAKE) -s -C tests/unit" \
 	    "cli:tests/cli/run.sh $(BUILD)/sim/xpcsim $(BUILD)/cli" \
 	    "isa:$(MAKE) -s -C tests/isa test EMUS='xpcsim qemu' TIMEOUT=60" \
+	    "log:$(MAKE) -s -C tests/isa all && tests/isa/log-diff.sh $(BUILD)" \
 	    "boot:$(MAKE) -s -C tests/boot test" \
 	    "fp:$(MAKE) -s -C tests/fp test EMUS='qemu xpcsim'" \
 	    "libc:$(MAKE) -s -C tests/libc test" \

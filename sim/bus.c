@@ -2,6 +2,8 @@
  * fault, as on a real bus. */
 #include "machine.h"
 
+#include "log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,8 +27,11 @@ bool bus_read(struct machine *m, uint64_t pa, unsigned size, uint64_t *val)
         return true;
     }
     const struct device *d = find_device(m, pa, size);
-    if (!d || !d->read)
+    if (!d || !d->read) {
+        log_if(LOG_GUEST_ERRORS, "Invalid read at addr 0x%llX, size %u, region '(none)', "
+               "reason: unassigned\n", (unsigned long long)pa, size);
         return false;
+    }
     return d->read(d->opaque, pa - d->base, size, val);
 }
 
@@ -38,8 +43,11 @@ bool bus_write(struct machine *m, uint64_t pa, unsigned size, uint64_t val)
         return true;
     }
     const struct device *d = find_device(m, pa, size);
-    if (!d || !d->write)
+    if (!d || !d->write) {
+        log_if(LOG_GUEST_ERRORS, "Invalid write at addr 0x%llX, size %u, region '(none)', "
+               "reason: unassigned\n", (unsigned long long)pa, size);
         return false;
+    }
     bool ok = d->write(d->opaque, pa - d->base, size, val);
     /* A device write may have moved a timer deadline or an interrupt line. */
     m->hart.next_event = m->hart.cycle;

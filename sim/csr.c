@@ -2,6 +2,7 @@
 #include "cpu.h"
 
 #include "block.h"
+#include "log.h"
 #include "machine.h"
 #include "fp_exec.h"
 #include "mmu.h"
@@ -203,6 +204,8 @@ bool csr_read(struct hart *h, unsigned csrno, uint64_t *val)
     case CSR_MCONFIGPTR: *val = 0; return true;
     case CSR_MHARTID: *val = h->hartid; return true;
     }
+    log_if(LOG_UNIMP, "csr: unimplemented CSR 0x%03x read at pc 0x%llx\n", csrno,
+           (unsigned long long)h->pc);
     return false;
 }
 
@@ -326,5 +329,7 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
         h->minstret_offset = val - h->instret - 1;
         return true; /* the write retires first */
     }
+    log_if(LOG_UNIMP, "csr: unimplemented CSR 0x%03x written at pc 0x%llx\n", csrno,
+           (unsigned long long)h->pc);
     return false;
 }

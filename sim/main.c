@@ -14,6 +14,7 @@
 #include "net/netdev.h"
 #include "options.h"
 #include "timing/timing.h"
+#include "log.h"
 #include "trace.h"
 #include "xpc/engine.h"
 #include "xpc/memmap.h"
@@ -30,6 +31,7 @@ struct settings {
     struct drive_set drives;
     const char *trace_path;   /* --trace: XPC calls and traps as Chrome trace-event JSON */
     struct netdev_set net;
+    const char *log_path;     /* -D: where -d logs go */
     const char *gdb_endpoint; /* -gdb / -s: listen for a debugger here */
     bool gdb_wait;            /* -S: wait for it before the first instruction */
 };
@@ -108,6 +110,16 @@ static int set_smp(void *st, char *v, char *err, size_t errlen)
     if (strcmp(v, "1") && strcmp(v, "cpus=1"))
         return snprintf(err, errlen, "only one hart is emulated (-smp 1)"), -1;
     return 0;
+}
+
+/* -d ITEMS; -d help lists them and exits, as QEMU does. */
+static int set_log_items(void *st, char *v, char *err, size_t errlen)
+{
+    (void)st;
+    int r = log_parse_items(v, err, errlen);
+    if (r > 0)
+        exit(0);
+    return r;
 }
 
 static int ignore(void *st, char *v, char *err, size_t errlen)
@@ -289,6 +301,9 @@ static const struct opt options[] = {
     {"-serial", NULL, " X", CALL(ignore), .help = "accepted and ignored (the UART is on stdio)"},
     {"-display", NULL, " X", CALL(ignore), .help = "accepted and ignored"},
     {"-monitor", NULL, " X", CALL(ignore), .help = "accepted and ignored"},
+    {"-d", NULL, " ITEM[,...]", CALL(set_log_items),
+     .help = "log int (QEMU's format), mmu, guest_errors, unimp; -d help lists them"},
+    {"-D", NULL, " FILE", OPT_STRING, FIELD(log_path), .help = "write the -d log to FILE"},
     {"-gdb", NULL, " tcp:HOST:PORT", OPT_STRING, FIELD(gdb_endpoint),
      .help = "wait for a GDB connection on this TCP endpoint"},
     {"-s", NULL, NULL, CALL(set_gdb_default), .help = "shorthand for -gdb " GDB_DEFAULT_ENDPOINT},
@@ -440,6 +455,11 @@ int main(int argc, char **argv)
 
     static struct machine m;
     char err[512] = "";
+    if (s.log_path && log_open(s.log_path, err, sizeof err)) {
+        fprintf(stderr, "xpcsim: %s\n", err);
+        timing_phases_free(phases);
+        return 1;
+    }
     if (machine_init(&m, &cfg, err, sizeof err)) {
         fprintf(stderr, "xpcsim: %s\n", err);
         timing_phases_free(phases);
@@ -497,5 +517,6 @@ int main(int argc, char **argv)
         }
     }
     machine_destroy(&m);
+    log_close();
     return code;
 }

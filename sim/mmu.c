@@ -3,6 +3,7 @@
 #include "mmu.h"
 
 #include "block.h"
+#include "log.h"
 #include "machine.h"
 #include "pmp.h"
 #include "xpc_glue.h"
@@ -172,7 +173,12 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, 
     uint64_t asid = 0;
     if (satp_translates(h, mode)) {
         unsigned flags;
-        if (!walk(h, va, acc, mode, pa, &flags))
+        bool ok = walk(h, va, acc, mode, pa, &flags);
+        log_if(LOG_MMU, ok ? "mmu: %c-mode %c va 0x%016llx -> pa 0x%016llx\n"
+                           : "mmu: %c-mode %c va 0x%016llx -> page fault\n",
+               "US?M"[mode & 3], "RWX"[acc], (unsigned long long)va,
+               (unsigned long long)(ok ? *pa : 0));
+        if (!ok)
             return false;
         asid = acc == ACCESS_EXEC ? h->fetch_asid : h->data_asid;
     } else {

@@ -1,6 +1,7 @@
 /* Trap entry and return (privileged spec 1.12 §3.1.6-3.1.9, §3.3.2, §4.1.1). */
 #include "cpu.h"
 
+#include "log.h"
 #include "mmu.h"
 #include "timing/timing.h"
 #include "trace.h"
@@ -26,6 +27,8 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
         h->debug_halt = true;
         return;
     }
+    if (__builtin_expect(log_mask & LOG_INT, 0))
+        log_trap(h->hartid, cause, h->pc, tval);
     if (irq)
         h->irq_count[code & 15]++;
     else
