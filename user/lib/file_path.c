@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <xpc/fileclient.h>
 #include <xpc/transport.h>
@@ -166,6 +167,47 @@ int stat(const char *path, struct stat *st)
         return file_fail(r);
     file_stat_to_posix(&fs, st);
     return 0;
+}
+
+/* No symbolic links: every path names the file itself. */
+int lstat(const char *path, struct stat *st)
+{
+    return stat(path, st);
+}
+
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
+{
+    (void)buf;
+    (void)size;
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    return file_fail(-EINVAL); /* exists, and is not a link */
+}
+
+int symlink(const char *target, const char *path)
+{
+    (void)target;
+    (void)path;
+    return file_fail(-EPERM); /* the file system has no links of that kind */
+}
+
+/* No permissions are stored: changing them succeeds on a file that exists and changes nothing. */
+int chmod(const char *path, mode_t mode)
+{
+    (void)mode;
+    struct stat st;
+    return stat(path, &st);
+}
+
+/* The protocol sets a file's times only by changing it. */
+int utimes(const char *path, const struct timeval times[2])
+{
+    (void)times;
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    return file_fail(-ENOSYS);
 }
 
 /* No users or permissions: a file that exists may be used every way. */
