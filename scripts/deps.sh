@@ -6,7 +6,7 @@
 set -eu
 PACKAGES="build-essential gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
 opensbi libfdt-dev device-tree-compiler libcriterion-dev gnuplot-nox python3 libslirp-dev=4.7.0-1 curl
-verilator=5.006-3 yosys=0.23-6 gdb-multiarch=13.1-3 tcl libsqlite3-dev=3.40.1-2+deb12u2
+verilator=5.006-3 yosys=0.23-6 gdb-multiarch=13.1-3 tcl=8.6.13 libsqlite3-dev=3.40.1-2+deb12u2
 sqlite3=3.40.1-2+deb12u2"
 
 missing=""
