@@ -69,6 +69,7 @@ test: sim
 	    "kernel-qemu:$(MAKE) -s -C kernel test EMU=qemu" \
 	    "kernel-xpcsim:$(MAKE) -s -C kernel test EMU=xpcsim" \
 	    "storage:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/storage/run.sh $(BUILD)" \
+	    "sql:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/sql/run.sh $(BUILD)" \
 	    "powercut:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/storage/powercut.sh $(BUILD)" \
 	    "ycsb:$(MAKE) -s -C kernel && tests/ycsb/run.sh $(BUILD)" \
 	    "ycsb-powercut:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/ycsb/powercut.sh $(BUILD)" \
