@@ -14,9 +14,11 @@ struct block_cache *block_cache_create(size_t pool_bytes, unsigned hash_bits)
     c->hash_mask = (1u << hash_bits) - 1;
     c->gen = 1;
     c->hash = calloc((size_t)c->hash_mask + 1, sizeof *c->hash);
+    c->page_mask = (1u << (hash_bits > 4 ? hash_bits - 4 : 1)) - 1;
+    c->page_hash = calloc((size_t)c->page_mask + 1, sizeof *c->page_hash);
     c->pool = malloc(pool_bytes);
     c->pool_size = pool_bytes;
-    if (!c->hash || !c->pool) {
+    if (!c->hash || !c->page_hash || !c->pool) {
         block_cache_destroy(c);
         return NULL;
     }
@@ -28,6 +30,7 @@ void block_cache_destroy(struct block_cache *c)
     if (!c)
         return;
     free(c->hash);
+    free(c->page_hash);
     free(c->pool);
     free(c);
 }
@@ -35,9 +38,40 @@ void block_cache_destroy(struct block_cache *c)
 void block_cache_flush(struct block_cache *c)
 {
     memset(c->hash, 0, ((size_t)c->hash_mask + 1) * sizeof *c->hash);
+    memset(c->page_hash, 0, ((size_t)c->page_mask + 1) * sizeof *c->page_hash);
     c->used = 0;
     c->flushes++;
     c->gen++;
+}
+
+static unsigned page_slot(const struct block_cache *c, uint64_t pa)
+{
+    return (unsigned)(pa >> PAGE_SHIFT) & c->page_mask;
+}
+
+bool block_cache_drop_page(struct block_cache *c, uint64_t page_pa)
+{
+    bool dropped = false;
+    struct block **pp = &c->page_hash[page_slot(c, page_pa)];
+    while (*pp) {
+        struct block *b = *pp;
+        if (PAGE_BASE(b->pa) != page_pa) {
+            pp = &b->page_next;
+            continue;
+        }
+        *pp = b->page_next;
+        struct block **hp = &c->hash[(b->pa >> 1) & c->hash_mask];
+        while (*hp != b)
+            hp = &(*hp)->hash_next;
+        *hp = b->hash_next;
+        dropped = true;
+    }
+    /* Its memory stays in the pool until the next flush; links to it must die now. */
+    if (dropped) {
+        c->page_drops++;
+        c->gen++;
+    }
+    return dropped;
 }
 
 void block_link(struct block_cache *c, struct block *from, uint64_t va, struct block *to)
@@ -76,7 +110,7 @@ static void mark_code(struct machine *m, uint64_t pa, uint32_t len)
     machine_mark_code(m, pa, len);
     /* Stores to this page must now reach the slow path, which invalidates the blocks. */
     if (first_on_page)
-        tlb_flush_writes(&m->hart);
+        tlb_flush_write_page(&m->hart, PAGE_BASE(pa));
 }
 
 static struct block *straddling(struct hart *h, uint64_t pc, uint32_t low, struct block *b)
@@ -103,8 +137,10 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     struct machine *m = h->machine;
     struct block_cache *c = h->blocks;
     size_t need = sizeof(struct block) + (BLOCK_MAX_INSNS + 1) * sizeof(struct insn);
-    if (c->used + need > c->pool_size)
+    if (c->used + need > c->pool_size) {
         block_cache_flush(c);
+        machine_clear_code_marks(m);
+    }
     struct block *b = (struct block *)(c->pool + c->used);
 
     uint32_t off = 0, n = 0;
@@ -152,6 +188,8 @@ struct block *block_translate(struct hart *h, uint64_t pc, uint64_t pa, struct b
     unsigned slot = (pa >> 1) & c->hash_mask;
     b->hash_next = c->hash[slot];
     c->hash[slot] = b;
+    b->page_next = c->page_hash[page_slot(c, pa)];
+    c->page_hash[page_slot(c, pa)] = b;
     c->translations++;
     mark_code(m, pa, off);
     return b;

@@ -3,6 +3,7 @@
 #ifndef SIM_BLOCK_H
 #define SIM_BLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ struct block {
     uint64_t pa;      /* hash key; UINT64_MAX for an uncached block */
     uint64_t code_pa; /* physical address of the first instruction (for the cycle model) */
     struct block *hash_next;
+    struct block *page_next; /* the next block in the same page_hash chain */
     struct block_link next[2];
     uint32_t n; /* instructions, not counting the END sentinel */
     uint32_t next_victim;
@@ -36,8 +38,12 @@ struct block_cache {
     uint8_t *pool;
     size_t pool_size;
     size_t used;
+    /* The blocks by physical page, so that a store to code drops only that page's blocks. */
+    struct block **page_hash;
+    unsigned page_mask;
     uint64_t gen; /* starts at 1; links with another value are stale */
     uint64_t flushes;
+    uint64_t page_drops; /* pages whose blocks were dropped by a store to their code */
     uint64_t translations;
     uint64_t chained; /* block-to-block transfers that skipped the lookup */
 };
@@ -47,6 +53,9 @@ struct hart;
 struct block_cache *block_cache_create(size_t pool_bytes, unsigned hash_bits);
 void block_cache_destroy(struct block_cache *c);
 void block_cache_flush(struct block_cache *c);
+/* Drop the blocks that start in the physical page at page_pa (its code was written). Returns
+ * whether there were any. */
+bool block_cache_drop_page(struct block_cache *c, uint64_t page_pa);
 /* The fetch translation context changed: every link is stale. */
 static inline void block_cache_unlink_all(struct block_cache *c)
 {

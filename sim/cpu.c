@@ -7,6 +7,7 @@
 #include "interp.h"
 #include "machine.h"
 #include "mmu.h"
+#include "pmp.h"
 #include "timing/timing.h"
 
 void hart_init(struct hart *h, struct machine *m, unsigned hartid)
@@ -21,6 +22,7 @@ void hart_reset(struct hart *h, uint64_t pc)
 {
     memset(h->x, 0, sizeof h->x);
     memset(&h->csr, 0, sizeof h->csr);
+    pmp_update(&h->csr);
     h->pc = pc;
     h->priv = PRIV_M;
     /* RV64GC: A, C, D, F, I, M, S, U. MXL = 2 (64-bit); UXL = SXL = 2. */

@@ -19,7 +19,11 @@ struct timing;
 struct xpc_engine;
 
 #define TLB_SETS  256
-#define TLB_MODES 4 /* indexed by privilege: U, S, (unused), M */
+#define TLB_MODES 4 /* indexed by privilege: U, S, M; and S with mstatus.SUM set */
+/* S-mode data accesses with SUM set have TLB entries of their own (privilege 2 is reserved):
+ * SUM changes what a translation permits, and Linux flips it around every user access. */
+#define TLB_SLOT_S_SUM       2
+#define TLB_SUPERPAGE_RANGES 4
 
 /* One soft-TLB entry: `tag` is the virtual page with an ASID tag in the page-offset bits (so a
  * hit is one compare); host = va + addend for RAM. */
@@ -53,6 +57,14 @@ struct csrs {
     uint64_t menvcfg, senvcfg;
     uint8_t pmpcfg[16];
     uint64_t pmpaddr[16];
+    /* The active PMP entries as byte ranges [lo, hi), lowest-numbered first: what pmpcfg and
+     * pmpaddr say, decoded once per CSR write (pmp_update) instead of on every page walk. */
+    struct pmp_range {
+        uint64_t lo, hi;
+        uint8_t cfg;
+    } pmp_range[16];
+    unsigned pmp_nranges;
+    bool pmp_any_active; /* any entry's A field is not OFF (an empty TOR range counts) */
 };
 
 struct hart {
@@ -87,14 +99,22 @@ struct hart {
 
     /* Derived translation context, recomputed whenever priv, mstatus or satp change. */
     unsigned data_mode;  /* effective privilege for loads/stores (MPRV) */
+    unsigned data_slot;  /* which of tlb[] data accesses use: data_mode, or TLB_SLOT_S_SUM */
     uint64_t data_asid;  /* ASID tag of data accesses (0 when untranslated) */
     uint64_t fetch_asid; /* ASID tag of instruction fetches */
+    unsigned fetch_priv; /* the privilege fetch_asid was computed for */
     struct tlb tlb[TLB_MODES];
     /* ASIDs (16 bits architecturally) map to small tags that fit in a TLB tag's page-offset
      * bits, so a TLB hit stays one compare while several address spaces share the TLB. */
     uint16_t asid_tag[1u << 16];
     uint16_t tag_asid[TLB_ASID_TAGS];
     unsigned next_asid_tag;
+    /* Virtual ranges of the superpages the soft TLB holds 4 KiB pieces of, since it was last
+     * emptied: an sfence.vma for an address inside one must drop every piece (sim/mmu.c). */
+    struct {
+        uint64_t lo, hi; /* inclusive */
+    } superpages[TLB_SUPERPAGE_RANGES];
+    unsigned nsuperpages;
 
     /* Set when something that could make an interrupt pending changed. */
     bool irq_check;

@@ -40,8 +40,9 @@ static void mstatus_write(struct hart *h, uint64_t val, uint64_t writable)
         val = (val & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
     uint64_t s = (old & ~writable) | (val & writable);
     h->csr.mstatus = s;
-    /* SUM and MXR change what a cached translation permits. */
-    if ((old ^ s) & (MSTATUS_SUM | MSTATUS_MXR))
+    /* MXR changes what a cached translation permits (SUM too, but S-mode accesses with SUM
+     * set have TLB entries of their own). */
+    if ((old ^ s) & MSTATUS_MXR)
         tlb_flush_all(h);
     hart_update_mode(h);
     h->irq_check = true;
@@ -66,18 +67,23 @@ static uint16_t asid_tag_for(struct hart *h, uint16_t asid)
 
 void hart_update_mode(struct hart *h)
 {
-    /* Privilege or ASID may have changed: block links were made under the old fetch context. */
-    block_cache_unlink_all(h->blocks);
     uint64_t s = h->csr.mstatus;
     h->data_mode = (h->priv == PRIV_M && (s & MSTATUS_MPRV))
                        ? (unsigned)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT)
                        : h->priv;
+    h->data_slot = h->data_mode == PRIV_S && (s & MSTATUS_SUM) ? TLB_SLOT_S_SUM : h->data_mode;
     uint64_t satp = h->csr.satp;
     uint64_t tag = 0;
     if ((satp >> SATP_MODE_SHIFT) != SATP_MODE_BARE)
         tag = asid_tag_for(h, (uint16_t)(satp >> SATP_ASID_SHIFT));
     h->data_asid = h->data_mode == PRIV_M ? 0 : tag;
-    h->fetch_asid = h->priv == PRIV_M ? 0 : tag;
+    uint64_t fetch_asid = h->priv == PRIV_M ? 0 : tag;
+    /* Block links were made under one fetch context (privilege and address space): a new one
+     * retires them. Data-side changes (MPRV, SUM) leave fetches alone. */
+    if (fetch_asid != h->fetch_asid || h->priv != h->fetch_priv)
+        block_cache_unlink_all(h->blocks);
+    h->fetch_asid = fetch_asid;
+    h->fetch_priv = h->priv;
 }
 
 void hart_write_satp(struct hart *h, uint64_t val)
@@ -241,6 +247,7 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
         if ((csrno - CSR_PMPCFG0) & 1)
             return false;
         pmpcfg_write(c, csrno - CSR_PMPCFG0, val);
+        pmp_update(c);
         tlb_flush_all(h); /* cached translations carry the old permissions */
         return true;
     }
@@ -252,6 +259,7 @@ bool csr_write(struct hart *h, unsigned csrno, uint64_t val)
                                            (c->pmpcfg[e + 1] & PMP_A) == 0x08));
         if (e < PMP_ENTRIES && !locked)
             c->pmpaddr[e] = val & ((1ULL << 54) - 1);
+        pmp_update(c);
         tlb_flush_all(h);
         return true;
     }

@@ -100,15 +100,16 @@ static inline void timed_issue(struct hart *h, struct timing *t, const struct bl
     }
 }
 
-/* The physical address the access just used: the soft TLB was filled by it, unless it went to
- * a device or the relay segment, whose cost the model takes at the virtual address. */
+/* The physical address the access just used: usually the soft TLB holds it (the access filled
+ * it); the pages it does not cache are looked up again, so the figure never depends on what the
+ * soft TLB happens to hold. A device or the relay segment: the virtual address. */
 static inline uint64_t accessed_pa(struct hart *h, uint64_t va, bool write)
 {
-    const struct tlb *tl = &h->tlb[h->data_mode];
+    const struct tlb *tl = &h->tlb[h->data_slot];
     const struct tlb_entry *e = write ? &tl->write[tlb_index(va)] : &tl->read[tlb_index(va)];
     if (e->tag == (PAGE_BASE(va) | h->data_asid))
         return e->pa_page | (va & PAGE_OFFSET_MASK);
-    return va;
+    return mmu_timing_pa(h, va);
 }
 
 static inline void timed_load(struct hart *h, struct timing *t, uint64_t va, unsigned size,
@@ -161,6 +162,22 @@ static bool do_amo(struct hart *h, unsigned op, uint64_t va, uint64_t src, uint6
     bool word = op <= OP_AMOMAXU_W;
     unsigned size = word ? 4 : 8;
     uint64_t pa, old;
+    void *p = (va & (size - 1)) ? NULL : mem_write_host(h, va);
+    if (p) { /* a RAM page the write TLB maps: no device, code, segment or trigger on it */
+        if (word) {
+            uint32_t o;
+            memcpy(&o, p, 4);
+            uint32_t n = (uint32_t)amo_compute(op, o, src, true);
+            memcpy(p, &n, 4);
+            old = o;
+        } else {
+            memcpy(&old, p, 8);
+            uint64_t n = amo_compute(op, old, src, false);
+            memcpy(p, &n, 8);
+        }
+        *result = word ? (uint64_t)(int64_t)(int32_t)old : old;
+        return true;
+    }
     if (!amo_translate(h, va, size, &pa))
         return false;
     if (!bus_read(h->machine, pa, size, &old))
@@ -199,6 +216,22 @@ static bool do_sc(struct hart *h, uint64_t va, unsigned size, uint64_t src, uint
         return true;
     }
     h->reservation_valid = false;
+    void *p = (va & (size - 1)) ? NULL : mem_write_host(h, va);
+    if (p) { /* as in do_amo */
+        if (size == 4) {
+            int32_t c;
+            memcpy(&c, p, 4);
+            cur = (uint64_t)(int64_t)c;
+        } else
+            memcpy(&cur, p, 8);
+        if (cur != h->reservation_val) {
+            *result = 1;
+            return true;
+        }
+        memcpy(p, &src, size); /* little-endian host: the low bytes */
+        *result = 0;
+        return true;
+    }
     if (!amo_translate(h, va, size, &pa))
         return false;
     if (!bus_read(h->machine, pa, size, &cur))
@@ -310,18 +343,15 @@ static bool do_system(struct hart *h, const struct insn *in)
     case OP_SFENCE_VMA:
         if (h->priv == PRIV_U || (h->priv == PRIV_S && (s & MSTATUS_TVM)))
             return hart_exception(h, CAUSE_ILLEGAL_INSN, in->raw);
-        /* The soft TLB holds 4 KiB pieces of superpages too, so even an sfence.vma for one
-         * address empties it: simple, and always correct. */
-        tlb_flush_all(h);
+        mmu_sfence(h, in->rs1 == 0, h->x[in->rs1], in->rs2 == 0, h->x[in->rs2] & 0xffff);
         if (h->timing)
             timing_sfence(h->timing, in->rs1 == 0, h->x[in->rs1], in->rs2 == 0,
                           h->x[in->rs2] & 0xffff);
         h->pc += in->len;
         return true;
     case OP_FENCE_I:
-        /* Stores to code pages already invalidate; this also covers code written by devices. */
-        block_cache_flush(h->blocks);
-        machine_clear_code_marks(h->machine);
+        /* Nothing to drop: every store to a page with decoded code (by the hart, a device, the
+         * engine or a debugger) has already dropped that page's blocks (machine_store_hook). */
         if (h->timing)
             timing_flush(h->timing, TIMING_FLUSH_FENCE_I);
         h->pc += in->len;

@@ -174,26 +174,32 @@ static int place_fdt(struct machine *m, const struct machine_config *cfg, uint64
     return 0;
 }
 
-/* Device DMA stored into guest RAM: code decoded from there is stale, as after a CPU store. */
-static void dma_written(void *opaque, uint64_t pa, uint64_t len)
+/* A store hit code at RAM offset off: the blocks of its page go, and with them its marks, so
+ * the page may be in the write TLB again until code is decoded from it once more. */
+static void drop_code_page(struct machine *m, uint64_t off)
 {
-    struct machine *m = opaque;
+    block_cache_drop_page(m->hart.blocks, m->ram_base + PAGE_BASE(off));
+    m->code_page[off >> PAGE_SHIFT] = 0;
+}
+
+void machine_dma_written(struct machine *m, uint64_t pa, uint64_t len)
+{
     uint64_t off = pa - m->ram_base;
     if (off >= m->ram_size || !len)
         return;
     uint64_t end = len > m->ram_size - off ? m->ram_size : off + len;
     for (uint64_t chunk = off & ~63ULL; chunk < end; chunk += 64) {
         uint64_t marks = m->code_page[chunk >> 12];
-        if (!marks) { /* no code anywhere in this page: skip to the next one */
+        if ((marks >> ((chunk >> 6) & 63)) & 1)
+            drop_code_page(m, chunk);
+        if (!m->code_page[chunk >> 12]) /* no code (left) in this page: on to the next one */
             chunk = (chunk | 0xfff) - 63;
-            continue;
-        }
-        if ((marks >> ((chunk >> 6) & 63)) & 1) {
-            block_cache_flush(m->hart.blocks);
-            machine_clear_code_marks(m);
-            return;
-        }
     }
+}
+
+static void dma_written(void *opaque, uint64_t pa, uint64_t len)
+{
+    machine_dma_written(opaque, pa, len);
 }
 
 /* A network card in slot n and the user-mode network behind it, wired both ways. */
@@ -428,11 +434,9 @@ void machine_clear_code_marks(struct machine *m)
 void machine_store_hook(struct machine *m, uint64_t pa)
 {
     uint64_t off = pa - m->ram_base;
-    if (off < m->ram_size && (m->code_page[off >> PAGE_SHIFT] >> ((off >> 6) & 63)) & 1) {
-        /* Self-modifying (or reloaded) code: drop every decoded block. */
-        block_cache_flush(m->hart.blocks);
-        machine_clear_code_marks(m);
-    }
+    /* Self-modifying (or reloaded) code: drop the page's decoded blocks. */
+    if (off < m->ram_size && (m->code_page[off >> PAGE_SHIFT] >> ((off >> 6) & 63)) & 1)
+        drop_code_page(m, off);
     if (PAGE_BASE(pa) == m->tohost_page && m->htif)
         htif_poll(m->htif);
 }

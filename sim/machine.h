@@ -60,8 +60,8 @@ struct machine {
     uint64_t ram_base, ram_size;
     /* Per RAM page, one bit per 64-byte chunk that holds decoded code. A page with any bit set
      * stays out of the write TLB, so stores to it reach machine_store_hook, which drops the
-     * decoded blocks only when the store hits a chunk with code: data that merely shares a page
-     * with code costs a slow-path store, not a retranslation. */
+     * page's decoded blocks (and its marks) only when the store hits a chunk with code: data
+     * that merely shares a page with code costs a slow-path store, not a retranslation. */
     uint64_t *code_page;
     /* Pages where a store must take the slow path for another reason (HTIF's tohost). */
     uint64_t tohost_page;
@@ -113,6 +113,9 @@ void machine_stats(struct machine *m, struct sim_stats *s);
 void machine_mark_code(struct machine *m, uint64_t pa, uint64_t len);
 /* Forget every code mark (the blocks are gone). */
 void machine_clear_code_marks(struct machine *m);
+/* A device stored [pa, pa + len) into RAM: code decoded from there is stale, as after a store
+ * by the hart. */
+void machine_dma_written(struct machine *m, uint64_t pa, uint64_t len);
 /* A store hit a page marked special (code or HTIF). */
 void machine_store_hook(struct machine *m, uint64_t pa);
 

@@ -27,26 +27,116 @@ void tlb_flush_all(struct hart *h)
         tlb_clear(h->tlb[m].write, TLB_SETS);
         tlb_clear(h->tlb[m].exec, TLB_SETS);
     }
+    h->nsuperpages = 0;
 }
 
-void tlb_flush_writes(struct hart *h)
+void tlb_flush_write_page(struct hart *h, uint64_t page_pa)
 {
     for (unsigned m = 0; m < TLB_MODES; m++)
-        tlb_clear(h->tlb[m].write, TLB_SETS);
+        for (unsigned i = 0; i < TLB_SETS; i++)
+            if (h->tlb[m].write[i].pa_page == page_pa)
+                h->tlb[m].write[i].tag = TLB_EMPTY_TAG;
+}
+
+static void drop_if_page(struct tlb_entry *e, uint64_t page)
+{
+    if ((e->tag & ~PAGE_OFFSET_MASK) == page)
+        e->tag = TLB_EMPTY_TAG;
 }
 
 void tlb_flush_va(struct hart *h, uint64_t va)
 {
     unsigned i = tlb_index(va);
     for (unsigned m = 0; m < TLB_MODES; m++) {
-        struct tlb *t = &h->tlb[m];
-        if ((t->read[i].tag & ~PAGE_OFFSET_MASK) == PAGE_BASE(va))
-            t->read[i].tag = TLB_EMPTY_TAG;
-        if ((t->write[i].tag & ~PAGE_OFFSET_MASK) == PAGE_BASE(va))
-            t->write[i].tag = TLB_EMPTY_TAG;
-        if ((t->exec[i].tag & ~PAGE_OFFSET_MASK) == PAGE_BASE(va))
-            t->exec[i].tag = TLB_EMPTY_TAG;
+        drop_if_page(&h->tlb[m].read[i], PAGE_BASE(va));
+        drop_if_page(&h->tlb[m].write[i], PAGE_BASE(va));
+        drop_if_page(&h->tlb[m].exec[i], PAGE_BASE(va));
     }
+}
+
+static void drop_if_in(struct tlb_entry *e, uint64_t first, uint64_t last)
+{
+    uint64_t page = e->tag & ~PAGE_OFFSET_MASK;
+    if (e->tag != TLB_EMPTY_TAG && page >= first && page <= last)
+        e->tag = TLB_EMPTY_TAG;
+}
+
+void tlb_flush_va_range(struct hart *h, uint64_t first, uint64_t last)
+{
+    first = PAGE_BASE(first);
+    last = PAGE_BASE(last);
+    if ((last - first) >> PAGE_SHIFT < TLB_SETS) {
+        for (uint64_t p = first;; p += PAGE_SIZE) {
+            tlb_flush_va(h, p);
+            if (p == last)
+                break;
+        }
+        return;
+    }
+    for (unsigned m = 0; m < TLB_MODES; m++)
+        for (unsigned i = 0; i < TLB_SETS; i++) {
+            drop_if_in(&h->tlb[m].read[i], first, last);
+            drop_if_in(&h->tlb[m].write[i], first, last);
+            drop_if_in(&h->tlb[m].exec[i], first, last);
+        }
+}
+
+/* The soft TLB caches a superpage as 4 KiB pieces, each in its own set; remember the virtual
+ * range they come from, merging neighbours, so that an sfence.vma for one address knows when
+ * it must drop more than one page. The ranges only ever grow until the next full flush. */
+static void note_superpage(struct hart *h, uint64_t lo, uint64_t hi)
+{
+    unsigned n = h->nsuperpages, nearest = 0;
+    uint64_t nearest_gap = UINT64_MAX;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t rlo = h->superpages[i].lo, rhi = h->superpages[i].hi;
+        uint64_t gap = lo > rhi ? lo - rhi : rlo > hi ? rlo - hi : 0;
+        if (gap < nearest_gap) {
+            nearest_gap = gap;
+            nearest = i;
+        }
+    }
+    if (nearest_gap > 1 && n < TLB_SUPERPAGE_RANGES) { /* neither overlapping nor adjacent */
+        h->superpages[n].lo = lo;
+        h->superpages[n].hi = hi;
+        h->nsuperpages = n + 1;
+        return;
+    }
+    if (lo < h->superpages[nearest].lo)
+        h->superpages[nearest].lo = lo;
+    if (hi > h->superpages[nearest].hi)
+        h->superpages[nearest].hi = hi;
+}
+
+static bool in_superpage(const struct hart *h, uint64_t va)
+{
+    for (unsigned i = 0; i < h->nsuperpages; i++)
+        if (va >= h->superpages[i].lo && va <= h->superpages[i].hi)
+            return true;
+    return false;
+}
+
+/* Entries tagged with an ASID's old tag can no longer hit once the ASID gets a new one. */
+static void forget_asid(struct hart *h, uint16_t asid)
+{
+    if (!h->asid_tag[asid])
+        return;
+    h->asid_tag[asid] = 0;
+    hart_update_mode(h); /* a new tag for it if it is the current address space */
+}
+
+void mmu_sfence(struct hart *h, bool all_va, uint64_t va, bool all_asid, uint16_t asid)
+{
+    if (all_va || in_superpage(h, va)) {
+        if (all_asid)
+            tlb_flush_all(h);
+        else
+            forget_asid(h, asid); /* global mappings need not go (privileged spec §4.2.1) */
+        return;
+    }
+    tlb_flush_va(h, va);
+    /* A link may lead to code fetched through the old translation. */
+    block_cache_unlink_all(h->blocks);
 }
 
 static bool satp_translates(const struct hart *h, unsigned mode)
@@ -56,7 +146,7 @@ static bool satp_translates(const struct hart *h, unsigned mode)
 
 /* Walk the page table. On success *pa is the physical address and *pte_flags the leaf's. */
 static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, uint64_t *pa,
-                 unsigned *pte_flags)
+                 uint64_t *span)
 {
     uint64_t satp = h->csr.satp;
     unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3;
@@ -109,10 +199,10 @@ static bool walk(struct hart *h, uint64_t va, enum access acc, unsigned mode, ui
             if (!pmp_allows(&h->csr, pte_addr, PMP_W, PRIV_S) ||
                 !bus_write(h->machine, pte_addr, 8, pte))
                 return hart_exception(h, access_fault_cause[acc], va);
+            machine_store_hook(h->machine, pte_addr);
         }
-        *pa = ((ppn & ~low_mask) << PAGE_SHIFT) |
-              (va & ((1ULL << (PAGE_SHIFT + PT_INDEX_BITS * level)) - 1));
-        *pte_flags = (unsigned)(pte & 0xff);
+        *span = 1ULL << (PAGE_SHIFT + PT_INDEX_BITS * level);
+        *pa = ((ppn & ~low_mask) << PAGE_SHIFT) | (va & (*span - 1));
         return true;
     }
     return hart_exception(h, page_fault_cause[acc], va);
@@ -139,12 +229,52 @@ unsigned mmu_walk_addresses(struct hart *h, uint64_t va, uint64_t satp, uint64_t
     return n;
 }
 
+uint64_t mmu_timing_pa(struct hart *h, uint64_t va)
+{
+    struct machine *m = h->machine;
+    if (xpc_page_in_window(h, PAGE_BASE(va)))
+        return va;
+    uint64_t pa = va, satp = h->csr.satp;
+    if (satp_translates(h, h->data_mode)) {
+        unsigned levels = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV48 ? 4 : 3;
+        uint64_t base = (satp & SATP_PPN_MASK) << PAGE_SHIFT;
+        bool leaf = false;
+        for (int level = (int)levels - 1; level >= 0 && !leaf; level--) {
+            const uint8_t *p = bus_ram_ptr(m, base + PT_INDEX(va, level) * 8);
+            uint64_t pte;
+            if (!p)
+                return va;
+            memcpy(&pte, p, 8);
+            if (!(pte & PTE_V))
+                return va;
+            if (pte & (PTE_R | PTE_X)) {
+                uint64_t span = 1ULL << (PAGE_SHIFT + PT_INDEX_BITS * level);
+                pa = ((PTE_PPN(pte) << PAGE_SHIFT) & ~(span - 1)) | (va & (span - 1));
+                leaf = true;
+            }
+            base = PTE_PPN(pte) << PAGE_SHIFT;
+        }
+        if (!leaf)
+            return va;
+    }
+    return bus_ram_ptr(m, pa) ? pa : va;
+}
+
+/* Which of tlb[] an access in privilege `mode` fills: fetches by privilege, data accesses by
+ * privilege and, in S-mode, SUM. */
+static unsigned tlb_slot(const struct hart *h, enum access acc, unsigned mode)
+{
+    if (acc != ACCESS_EXEC && mode == PRIV_S && (h->csr.mstatus & MSTATUS_SUM))
+        return TLB_SLOT_S_SUM;
+    return mode;
+}
+
 static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, unsigned mode,
-                     uint64_t asid)
+                     uint64_t asid, uint64_t span)
 {
     struct machine *m = h->machine;
     uint8_t *host = bus_ram_ptr(m, pa & ~PAGE_OFFSET_MASK);
-    struct tlb *t = &h->tlb[mode];
+    struct tlb *t = &h->tlb[tlb_slot(h, acc, mode)];
     struct tlb_entry *e = acc == ACCESS_READ    ? &t->read[tlb_index(va)]
                           : acc == ACCESS_WRITE ? &t->write[tlb_index(va)]
                                                 : &t->exec[tlb_index(va)];
@@ -166,14 +296,15 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, enum access acc, 
     e->tag = PAGE_BASE(va) | asid;
     e->addend = host ? (uintptr_t)host - (uintptr_t)PAGE_BASE(va) : 0;
     e->pa_page = pa & ~PAGE_OFFSET_MASK;
+    if (span > PAGE_SIZE)
+        note_superpage(h, va & ~(span - 1), (va & ~(span - 1)) + (span - 1));
 }
 
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, uint64_t *pa)
 {
-    uint64_t asid = 0;
+    uint64_t asid = 0, span = PAGE_SIZE;
     if (satp_translates(h, mode)) {
-        unsigned flags;
-        bool ok = walk(h, va, acc, mode, pa, &flags);
+        bool ok = walk(h, va, acc, mode, pa, &span);
         log_if(LOG_MMU, ok ? "mmu: %c-mode %c va 0x%016llx -> pa 0x%016llx\n"
                            : "mmu: %c-mode %c va 0x%016llx -> page fault\n",
                "US?M"[mode & 3], "RWX"[acc], (unsigned long long)va,
@@ -188,7 +319,7 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, unsigned mode, 
     if (!pmp_allows(&h->csr, *pa, perm[acc], mode))
         return hart_exception(h, access_fault_cause[acc], va);
     if (pmp_page_uniform(&h->csr, *pa & ~PAGE_OFFSET_MASK, mode))
-        tlb_fill(h, va, *pa, acc, mode, asid);
+        tlb_fill(h, va, *pa, acc, mode, asid, span);
     return true;
 }
 

@@ -29,17 +29,23 @@ static bool entry_range(const struct csrs *c, unsigned i, uint64_t *lo, uint64_t
     return false;
 }
 
-static bool any_active(const struct csrs *c)
+void pmp_update(struct csrs *c)
 {
-    for (unsigned i = 0; i < PMP_ENTRIES; i++)
+    c->pmp_nranges = 0;
+    c->pmp_any_active = false;
+    for (unsigned i = 0; i < PMP_ENTRIES; i++) {
+        struct pmp_range *r = &c->pmp_range[c->pmp_nranges];
         if (c->pmpcfg[i] & PMP_A)
-            return true;
-    return false;
+            c->pmp_any_active = true;
+        if (entry_range(c, i, &r->lo, &r->hi)) {
+            r->cfg = c->pmpcfg[i];
+            c->pmp_nranges++;
+        }
+    }
 }
 
-static bool entry_grants(const struct csrs *c, unsigned i, unsigned perm, unsigned mode)
+static bool entry_grants(uint8_t cfg, unsigned perm, unsigned mode)
 {
-    uint8_t cfg = c->pmpcfg[i];
     if (mode == PRIV_M && !(cfg & PMP_L))
         return true;
     return (cfg & perm) != 0;
@@ -47,23 +53,23 @@ static bool entry_grants(const struct csrs *c, unsigned i, unsigned perm, unsign
 
 bool pmp_allows(const struct csrs *c, uint64_t pa, unsigned perm, unsigned mode)
 {
-    for (unsigned i = 0; i < PMP_ENTRIES; i++) {
-        uint64_t lo, hi;
-        if (entry_range(c, i, &lo, &hi) && pa >= lo && pa < hi)
-            return entry_grants(c, i, perm, mode);
+    for (unsigned i = 0; i < c->pmp_nranges; i++) {
+        const struct pmp_range *r = &c->pmp_range[i];
+        if (pa >= r->lo && pa < r->hi)
+            return entry_grants(r->cfg, perm, mode);
     }
-    return mode == PRIV_M || !any_active(c);
+    return mode == PRIV_M || !c->pmp_any_active;
 }
 
 bool pmp_page_uniform(const struct csrs *c, uint64_t page, unsigned mode)
 {
     (void)mode;
     uint64_t end = page + 4096;
-    for (unsigned i = 0; i < PMP_ENTRIES; i++) {
-        uint64_t lo, hi;
-        if (!entry_range(c, i, &lo, &hi) || hi <= page || lo >= end)
+    for (unsigned i = 0; i < c->pmp_nranges; i++) {
+        const struct pmp_range *r = &c->pmp_range[i];
+        if (r->hi <= page || r->lo >= end)
             continue;
-        return lo <= page && hi >= end; /* the first overlapping entry must cover it all */
+        return r->lo <= page && r->hi >= end; /* the first overlapping entry must cover it all */
     }
     return true;
 }

@@ -14,6 +14,8 @@
 #define PMP_A       0x18
 #define PMP_L       0x80
 
+/* Decode pmpcfg/pmpaddr into the ranges the checks below use; after every write to them. */
+void pmp_update(struct csrs *c);
 /* May `mode` access the byte at pa? `perm` is PMP_R, PMP_W or PMP_X. */
 bool pmp_allows(const struct csrs *c, uint64_t pa, unsigned perm, unsigned mode);
 /* Does every byte of the 4 KiB page at `page` get the same answer (so the soft TLB may cache

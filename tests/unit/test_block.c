@@ -152,22 +152,52 @@ Test(block, straddling_fetch_translates_both_pages)
 /* F at CODE + 0x400: li a0, <n>; ret. */
 #define FUNC (CODE + 0x400)
 
-/* fence.i makes code written behind the hart's back (a device, a debugger) visible. */
-Test(block, fence_i_drops_decoded_blocks)
+/* Code a device writes (DMA) drops the decoded blocks of its page at once, as a store does;
+ * so fence.i has nothing left to drop, and keeps the blocks of code nobody wrote. */
+Test(block, device_writes_drop_blocks_and_fence_i_keeps_the_rest)
 {
     PROGRAM(FUNC, LI(A0, 1), JALR(X0, RA, 0));
     PROGRAM(CODE, LA(A1, FUNC), JALR(RA, A1, 0), EBREAK);
-    run_at(CODE, PRIV_M, 1000);
-    cr_assert_eq(h->x[A0], 1);
-    cr_assert_not_null(block_lookup(h->blocks, FUNC));
-
-    poke32(FUNC, LI(A0, 2)); /* not through the bus: nothing notices */
-    cr_expect_not_null(block_lookup(h->blocks, FUNC), "the old decode should still be cached");
     /* On another page, so that writing it drops nothing. */
     PROGRAM(CODE + 0x5000, FENCE_I, LA(A1, FUNC), JALR(RA, A1, 0), EBREAK);
-    cr_expect_not_null(block_lookup(h->blocks, FUNC));
+    run_at(CODE, PRIV_M, 1000);
+    cr_assert_eq(h->x[A0], 1);
+    struct block *f = block_lookup(h->blocks, FUNC);
+    cr_assert_not_null(f);
+
     run_at(CODE + 0x5000, PRIV_M, 1000);
-    cr_expect_eq(h->x[A0], 2, "fence.i did not drop the old decode");
+    cr_expect_eq(h->x[A0], 1);
+    cr_expect_eq(block_lookup(h->blocks, FUNC), f, "fence.i dropped code nobody wrote");
+
+    poke32(FUNC, LI(A0, 2)); /* as a device's DMA does, then tells the machine */
+    machine_dma_written(m, FUNC, 4);
+    cr_expect_null(block_lookup(h->blocks, FUNC), "the device's write kept the old decode");
+    cr_expect_not_null(block_lookup(h->blocks, CODE + 0x5000), "another page's blocks went too");
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(h->x[A0], 2, "the old decode ran");
+}
+
+/* A store to code drops the blocks of that page only. */
+Test(block, store_to_code_drops_only_its_page)
+{
+    const uint64_t other = CODE + 0x6000;
+    PROGRAM(FUNC, LI(A0, 1), JALR(X0, RA, 0));
+    PROGRAM(other, LI(A2, 5), JALR(X0, RA, 0));
+    PROGRAM(CODE, LA(A1, FUNC), JALR(RA, A1, 0), LA(A1, other), JALR(RA, A1, 0), EBREAK);
+    run_at(CODE, PRIV_M, 1000);
+    struct block *o = block_lookup(h->blocks, other);
+    cr_assert_not_null(o);
+    uint64_t drops = h->blocks->page_drops;
+    cr_assert(mem_store32(h, FUNC, LI(A0, 3)));
+    cr_expect_eq(h->blocks->page_drops, drops + 1);
+    cr_expect_null(block_lookup(h->blocks, FUNC));
+    cr_expect_eq(block_lookup(h->blocks, other), o, "a page nobody wrote lost its blocks");
+    /* The page's marks went with its blocks: its stores may use the fast path again, until code
+     * is decoded from it once more. */
+    cr_expect_eq(m->code_page[(FUNC - RAM_BASE) >> 12], 0);
+    run_at(CODE, PRIV_M, 1000);
+    cr_expect_eq(h->x[A0], 3);
+    cr_expect_eq(h->x[A2], 5);
 }
 
 /* A guest store to a page with decoded code drops the decoded blocks at once (the machine's
@@ -195,12 +225,12 @@ Test(block, data_beside_code_keeps_the_blocks)
             EBREAK);
     run_at(CODE, PRIV_M, 1000);
     cr_expect_eq(peek32(data), 1, "the data store did not land");
-    uint64_t flushes = h->blocks->flushes;
+    uint64_t drops = h->blocks->page_drops;
     cr_expect_not_null(block_lookup(h->blocks, FUNC), "a store beside the code dropped its block");
     /* Now a store into FUNC's own chunk. */
     PROGRAM(CODE, LA(A1, FUNC), SW(X0, A1, 8), EBREAK);
     run_at(CODE, PRIV_M, 1000);
-    cr_expect_gt(h->blocks->flushes, flushes, "a store into the code chunk kept stale blocks");
+    cr_expect_gt(h->blocks->page_drops, drops, "a store into the code chunk kept stale blocks");
     cr_expect_null(block_lookup(h->blocks, FUNC));
 }
 

@@ -331,6 +331,86 @@ Test(mmu, tlb_caches_until_flushed)
     cr_expect_eq(load(0x40001000), 0x1111);
 }
 
+/* The instruction sfence.vma rs1, rs2 (privileged spec §4.2.1). */
+#define SFENCE_VMA(rs1, rs2) (0x12000073u | ((uint32_t)(rs2) << 20) | ((uint32_t)(rs1) << 15))
+
+/* Run sfence.vma with these operands (from M-mode, whose fetches are not translated). */
+static void sfence(bool with_va, uint64_t va, bool with_asid, uint64_t asid)
+{
+    uint64_t pc = CODE + 0x7000;
+    h->x[A0] = va;
+    h->x[A1] = asid;
+    PROGRAM(pc, SFENCE_VMA(with_va ? A0 : X0, with_asid ? A1 : X0), EBREAK);
+    unsigned priv = h->priv;
+    run_at(pc, PRIV_M, 1000);
+    cr_assert_eq(h->csr.mcause, CAUSE_BREAKPOINT, "sfence.vma trapped: cause %llu",
+                 (unsigned long long)h->csr.mcause);
+    set_priv(priv);
+}
+
+/* sfence.vma with an address drops that page's translation and keeps the others (which the
+ * hart may go on using until they are fenced: the soft TLB really does). */
+Test(mmu, sfence_vma_with_an_address_drops_one_page)
+{
+    set_priv(PRIV_S);
+    paging(SATP_MODE_SV39, 1);
+    set_data(DATA, 0x1111);
+    set_data(DATA + PAGE, 0x2222);
+    uint64_t pte1 = map(root, 3, 0x40001000, DATA, 0, RWX_AD);
+    uint64_t pte2 = map(root, 3, 0x40002000, DATA, 0, RWX_AD);
+    cr_expect_eq(load(0x40001000), 0x1111);
+    cr_expect_eq(load(0x40002000), 0x1111);
+    poke64(pte1, pte_for(DATA + PAGE, RWX_AD));
+    poke64(pte2, pte_for(DATA + PAGE, RWX_AD));
+    sfence(true, 0x40001234, false, 0);
+    cr_expect_eq(load(0x40001000), 0x2222, "the fenced page kept its old translation");
+    cr_expect_eq(load(0x40002000), 0x1111, "a page the fence did not name was dropped too");
+    sfence(true, 0x40002000, true, 1);
+    cr_expect_eq(load(0x40002000), 0x2222, "sfence.vma with the page's ASID kept it");
+}
+
+/* A superpage is cached as 4 KiB pieces; an sfence.vma for any one address in it must drop
+ * every piece, since the one leaf PTE it names maps them all. */
+Test(mmu, sfence_vma_in_a_superpage_drops_every_piece)
+{
+    const uint64_t va = 0x40200000; /* a 2 MiB page */
+    set_priv(PRIV_S);
+    paging(SATP_MODE_SV39, 1);
+    set_data(DATA + 0x5000, 0xaaaa);
+    set_data(DATA + 0x200000 + 0x5000, 0xbbbb);
+    uint64_t pte = map(root, 3, va, DATA, 1, RWX_AD);
+    cr_expect_eq(load(va + 0x5000), 0xaaaa);
+    cr_expect_eq(load(va + 0x9000), 0);
+    poke64(pte, pte_for(DATA + 0x200000, RWX_AD));
+    sfence(true, va + 0x9000, false, 0); /* another piece than the one checked below */
+    cr_expect_eq(load(va + 0x5000), 0xbbbb, "a piece of the superpage survived its sfence.vma");
+}
+
+/* sfence.vma with only an ASID drops that address space's translations, not another's. */
+Test(mmu, sfence_vma_with_an_asid_drops_that_address_space)
+{
+    set_priv(PRIV_S);
+    set_data(DATA, 0x1111);
+    set_data(DATA + PAGE, 0x2222);
+    uint64_t root1 = pt_alloc(), root2 = pt_alloc();
+    uint64_t pte1 = map(root1, 3, 0x40001000, DATA, 0, RWX_AD);
+    uint64_t pte2 = map(root2, 3, 0x40002000, DATA, 0, RWX_AD);
+    cr_assert(csr_write(h, CSR_SATP, satp_of(SATP_MODE_SV39, 1, root1)));
+    cr_expect_eq(load(0x40001000), 0x1111);
+    cr_assert(csr_write(h, CSR_SATP, satp_of(SATP_MODE_SV39, 2, root2)));
+    cr_expect_eq(load(0x40002000), 0x1111);
+    poke64(pte1, pte_for(DATA + PAGE, RWX_AD));
+    poke64(pte2, pte_for(DATA + PAGE, RWX_AD));
+    sfence(false, 0, true, 1); /* from ASID 2: fence ASID 1 */
+    cr_expect_eq(load(0x40002000), 0x1111, "ASID 2's translation went with ASID 1's fence");
+    cr_assert(csr_write(h, CSR_SATP, satp_of(SATP_MODE_SV39, 1, root1)));
+    cr_expect_eq(load(0x40001000), 0x2222, "ASID 1 kept a fenced translation");
+    sfence(false, 0, true, 1); /* the current address space */
+    cr_assert(csr_write(h, CSR_SATP, satp_of(SATP_MODE_SV39, 2, root2)));
+    sfence(false, 0, false, 0);
+    cr_expect_eq(load(0x40002000), 0x2222, "a full sfence.vma kept a translation");
+}
+
 /* Two address spaces with different ASIDs are cached side by side: switching satp between them
  * without sfence keeps both translations, each under its own ASID. The soft TLB is
  * direct-mapped, so the two spaces use pages of different sets to be cached at once. */
@@ -452,11 +532,11 @@ Test(mmu, stores_to_code_pages_take_the_slow_path)
     /* Loads of the page are fine through the TLB; a store never gets a write entry. */
     uint64_t v;
     cr_assert(mem_load64(h, prog, &v));
-    uint64_t flushes = h->blocks->flushes;
+    uint64_t drops = h->blocks->page_drops;
     cr_assert(mem_store32(h, prog, LI(A0, 2)));
     const struct tlb_entry *e = &h->tlb[PRIV_M].write[tlb_index(prog)];
     cr_expect_neq(e->tag, prog & ~0xfffULL, "a code page got a fast-path write entry");
-    cr_expect_gt(h->blocks->flushes, flushes, "the store did not invalidate the block cache");
+    cr_expect_gt(h->blocks->page_drops, drops, "the store did not drop the page's blocks");
     cr_expect_null(block_lookup(h->blocks, prog));
     cr_expect_eq(peek32(prog), LI(A0, 2));
 
