@@ -73,6 +73,7 @@ test: sim
 	    "powercut:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/storage/powercut.sh $(BUILD)" \
 	    "ycsb:$(MAKE) -s -C kernel && tests/ycsb/run.sh $(BUILD)" \
 	    "ycsb-powercut:$(MAKE) -s -C kernel && $(MAKE) -s -C fs tools && tests/ycsb/powercut.sh $(BUILD)" \
+	    "binder:$(MAKE) -s -C kernel && tests/binder/run.sh $(BUILD)" \
 	    "xpc-kernel-cycles:tests/xpc/kernel-cycles.sh $(BUILD)/sim/xpcsim $(BUILD)/kernel/kernel-bench.elf $(BUILD)/kernel/kernel-bench-flush.elf" \
 	    "experiments-selftest:$(MAKE) -s -C bench/experiments test" \
 	    "fs:$(MAKE) -s -C tests/fs" \

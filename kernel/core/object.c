@@ -2,6 +2,7 @@
 #include <kernel/object.h>
 #include <kernel/ipc.h>
 #include <kernel/xpc.h>
+#include <kernel/binder.h>
 
 static uint64_t live[OBJ_TYPE_COUNT];
 
@@ -31,6 +32,8 @@ static void destroy(struct kobj *o)
     case OBJ_XENTRY: xentry_destroy(o); break;
     case OBJ_RELAY_SEG: relay_destroy(o); break;
     case OBJ_RESOURCE: resource_destroy(o); break;
+    case OBJ_BINDER: binder_ctx_destroy(o); break;
+    case OBJ_BINDER_NODE: binder_node_destroy(o); break;
     default: panic("kobj_unref: bad type %u", o->type);
     }
 }

@@ -7,6 +7,7 @@
 #include <kernel/fpu.h>
 #include <kernel/xpc.h>
 #include <kernel/boot.h>
+#include <kernel/binder.h>
 
 static int64_t sys_debug_write(uint64_t buf, uint64_t len)
 {
@@ -365,7 +366,7 @@ void syscall_dispatch(struct trap_frame *f)
     case SYS_VMO_PHYS: r = sys_vmo_phys(a[0], a[1]); break;
     case SYS_RELAY_PHYS: r = sys_relay_phys(a[0]); break;
     case SYS_VM_CHECK: r = sys_vm_check(a[0], a[1], a[2]); break;
-    default: r = ERR_BAD_SYSCALL; break;
+    default: r = binder_syscall(f); break;
     }
     /* A call that ended its own thread (current is gone) or sent it back to its XPC caller
      * (a callee killing its own process: the caller's a0 already says why) has no result. */

@@ -125,7 +125,10 @@ static void one_call(uint64_t orig_brk)
     case SYS_RECV:
     case SYS_REPLY_RECV:
     case SYS_INTERRUPT_WAIT:
-    case SYS_CHANNEL_CALL: a[0] = bad_handle(); break;
+    case SYS_CHANNEL_CALL:
+    case SYS_BINDER_TRANSACT:
+    case SYS_BINDER_RECV: a[0] = bad_handle(); break;
+    case SYS_BINDER_OPEN: a[0] = 0; break; /* each context is a 1 MiB buffer: none here */
     case SYS_OBJECT_WAIT:
         if ((sys_handle_info(a[0]) & 0xff) != OBJ_THREAD)
             a[0] = bad_handle();

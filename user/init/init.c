@@ -235,6 +235,18 @@ static void serve_network(const char *conns, enum tp_kind kind)
     sys_poweroff(root, code != 0);
 }
 
+/* The binder service manager (docs/binder.md), over the transport of `binder=` (kernel or xpc):
+ * applications ask it which one, so they run unchanged on both. */
+static void start_service_manager(int argc, char **argv)
+{
+    const char *arg = "binder=kernel";
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "binder=xpc") == 0)
+            arg = argv[i];
+    if (xpc_spawn("servicemanager", arg, 0) < 0)
+        printf("init: no service manager\n");
+}
+
 int main(int argc, char **argv)
 {
     root = xpc_bootstrap_handle;
@@ -243,8 +255,10 @@ int main(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         if (strncmp(argv[i], "lwipresp=", 9) == 0)
             serve_network(argv[i] + 9, tp_kind_from_args(argc, argv, "net", TP_XPC));
-    if (!has_word(argc, argv, "test") && !has_word(argc, argv, "bench"))
+    if (!has_word(argc, argv, "test") && !has_word(argc, argv, "bench")) {
         start_storage(argc, argv);
+        start_service_manager(argc, argv);
+    }
     if (script)
         run_commands(script);
     if (has_word(argc, argv, "test")) {

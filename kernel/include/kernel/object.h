@@ -91,6 +91,7 @@ enum block_reason {
     BLOCK_SLEEP,
     BLOCK_INTERRUPT,
     BLOCK_CONSOLE, /* waiting for console input (with a polling timeout) */
+    BLOCK_BINDER,  /* a binder looper waiting for work, or a sender waiting for its reply */
 };
 
 struct process;

@@ -64,6 +64,15 @@ enum sys_number {
     SYS_VMO_PHYS = 63,
     SYS_RELAY_PHYS = 64,
     SYS_VM_CHECK = 65,
+    /* Binder-style transactions (docs/binder.md). */
+    SYS_BINDER_OPEN = 70,
+    SYS_BINDER_NODE_CREATE = 71,
+    SYS_BINDER_SET_CONTEXT_MGR = 72,
+    SYS_BINDER_TRANSACT = 73,
+    SYS_BINDER_RECV = 74,
+    SYS_BINDER_REPLY = 75,
+    SYS_BINDER_FREE = 76,
+    SYS_BINDER_DEATH = 77,
     SYS_COUNT
 };
 
@@ -121,6 +130,8 @@ enum obj_type {
     OBJ_RESOURCE,  /* the root resource (power off, interrupts, devices) or a device range of it */
     OBJ_XENTRY,    /* an XPC entry point of a server process */
     OBJ_RELAY_SEG, /* an XPC relay segment: physically contiguous, lives in the relay window */
+    OBJ_BINDER,      /* a process's binder context: its receive buffer and work queue */
+    OBJ_BINDER_NODE, /* a binder object (a service) owned by one binder context */
     OBJ_TYPE_COUNT
 };
 
@@ -229,6 +240,41 @@ struct xentry_info {
 #define XPC_CTX_CALLER_SP (-24)
 #define XPC_CTX_CALLER_GP (-16)
 #define XPC_CTX_CALLER_TP (-8)
+
+/* Binder (docs/binder.md): the receive buffer is BINDER_VM_SIZE of libbinder (1 MiB less two
+ * pages), half of it for one-way transactions, as Android's driver gives. */
+#define BINDER_BUFFER_SIZE ((1u << 20) - 2 * 4096u)
+#define BINDER_MAX_BUFFERS 64 /* transactions a context may hold in its buffer at once */
+#define BINDER_FLAG_ONE_WAY 1u /* TF_ONE_WAY: no reply, the sender does not wait */
+#define BINDER_FLAG_STATUS  2u /* a reply that carries only a status (its int32 data) */
+/* Flat objects in a parcel (Android's flat_binder_object, 24 bytes), named by the offsets. */
+#define BINDER_TYPE_HANDLE 0x73682a85u /* a node handle; arrives as the receiver's handle */
+#define BINDER_TYPE_BINDER 0x73622a85u /* a node the receiver owns: arrives with its cookie */
+#define BINDER_TYPE_FD     0x66642a85u /* a VMO or x-entry handle: duplicated into the receiver */
+struct binder_object {
+    uint32_t type;
+    uint32_t flags;
+    uint64_t handle;
+    uint64_t cookie;
+};
+/* SYS_BINDER_TRANSACT and SYS_BINDER_REPLY: what to send. */
+struct binder_txn {
+    uint64_t target; /* node handle (0: the context manager); unused in a reply */
+    uint32_t code, flags;
+    uint64_t data, data_size;     /* user pointer and bytes */
+    uint64_t offsets, n_offsets;  /* user pointer to uint64 offsets of binder_objects */
+};
+/* SYS_BINDER_RECV: one work item. */
+#define BINDER_WORK_TRANSACTION 1u
+#define BINDER_WORK_DEAD_BINDER 2u
+struct binder_work {
+    uint32_t type, flags;
+    uint32_t code, reserved;
+    uint64_t txn;    /* to reply to (0 for one-way) */
+    uint64_t cookie; /* the target node's cookie, or the death notification's */
+    uint64_t data, data_size;    /* in the receive buffer (read-only) */
+    uint64_t offsets, n_offsets; /* the offsets, translated objects at each */
+};
 
 /* User address-space layout (see docs/kernel.md). */
 #define USER_BASE         0x00010000ULL
