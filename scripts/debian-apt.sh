@@ -43,3 +43,16 @@ debian_sources_entry() {
     fi
     printf 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n'
 }
+
+# debian_apt_update KIND WHAT: apt-get update of the private lists, unless lists of KIND (Sources,
+# Packages) are already there; WHAT names the entries in the error.
+debian_apt_update() {
+    if ls "$apt_dir"/lists/*"$1"* >/dev/null 2>&1; then
+        return 0
+    fi
+    # shellcheck disable=SC2086
+    apt-get $APT_OPTS update >&2 || {
+        echo "$0: apt-get update of $2 failed (no network to the Debian archive?)" >&2
+        exit 1
+    }
+}

@@ -36,13 +36,7 @@ if [ -z "$uri" ]; then
     exit 1
 fi
 debian_sources_entry deb "$uri" "$suite" "$arch" >"$apt_dir/parts/debian.sources"
-# shellcheck disable=SC2086
-if ! ls "$apt_dir"/lists/*Packages* >/dev/null 2>&1; then
-    apt-get $APT_OPTS update >&2 || {
-        echo "$0: apt-get update of $uri $suite/$arch failed (no network to the Debian archive?)" >&2
-        exit 1
-    }
-fi
+debian_apt_update Packages "$uri $suite/$arch"
 # shellcheck disable=SC2086
 versions() {
     # shellcheck disable=SC2086

@@ -36,13 +36,7 @@ if ! grep -q URIs "$apt_dir/parts/debian.sources"; then
     echo "$0: no Debian archive found in /etc/apt/sources.list{,.d}" >&2
     exit 1
 fi
-# shellcheck disable=SC2086
-if ! ls "$apt_dir"/lists/*Sources* >/dev/null 2>&1; then
-    apt-get $APT_OPTS update >&2 || {
-        echo "$0: apt-get update of the deb-src entries failed (no network to the Debian archive?)" >&2
-        exit 1
-    }
-fi
+debian_apt_update Sources "the deb-src entries"
 mkdir -p "$apt_dir/download"
 # shellcheck disable=SC2086
 (cd "$apt_dir/download" && apt-get $APT_OPTS source --download-only "$pkg=$version" >&2) || {
